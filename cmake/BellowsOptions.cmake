@@ -1,0 +1,28 @@
+# Build options shared by every target: language level, warnings, sanitizers.
+option(BELLOWS_WERROR "Treat compiler warnings as errors" ON)
+option(BELLOWS_BUILD_TESTS "Build the doctest unit and end-to-end tests" ON)
+set(BELLOWS_SANITIZE "" CACHE STRING "Sanitizer list passed to -fsanitize= (for example address,undefined); empty = off")
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
+endif()
+
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+add_library(bellows_options INTERFACE)
+target_compile_features(bellows_options INTERFACE cxx_std_20)
+target_include_directories(bellows_options INTERFACE "${PROJECT_SOURCE_DIR}")
+target_compile_options(bellows_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual)
+if(BELLOWS_WERROR)
+  target_compile_options(bellows_options INTERFACE -Werror)
+endif()
+target_compile_definitions(bellows_options INTERFACE BELLOWS_VERSION="${PROJECT_VERSION}")
+if(BELLOWS_SANITIZE)
+  target_compile_options(bellows_options INTERFACE -fsanitize=${BELLOWS_SANITIZE} -fno-omit-frame-pointer
+    -fno-sanitize-recover=all)
+  target_link_options(bellows_options INTERFACE -fsanitize=${BELLOWS_SANITIZE})
+endif()

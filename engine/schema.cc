@@ -1,0 +1,181 @@
+#include "engine/schema.h"
+
+#include <algorithm>
+
+#include "engine/sql_lexer.h"
+#include "engine/strings.h"
+
+namespace bellows {
+
+const char* ConstraintKindName(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::kUnique: return "unique";
+    case ConstraintKind::kCheck: return "check";
+    case ConstraintKind::kForeignKey: return "foreign_key";
+  }
+  return "check";
+}
+
+namespace {
+// Whether SQL text `expr` mentions identifier `name` (quoted or not). Used for expression
+// index keys and partial-index predicates, where a textual test is the best the model can do.
+bool MentionsIdentifier(std::string_view expr, std::string_view name) {
+  LexOptions lex;
+  lex.backtick_identifiers = true;
+  for (const Token& t : Tokenize(expr, lex)) {
+    if ((t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdent) &&
+        EqualsIgnoreCase(IdentifierText(t), name)) {
+      return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+bool Index::Covers(std::string_view column) const {
+  for (const IndexKey& k : keys) {
+    if (k.column == column) return true;
+    if (!k.expression.empty() && MentionsIdentifier(k.expression, column)) return true;
+  }
+  return !where.empty() && MentionsIdentifier(where, column);
+}
+
+const Column* Table::FindColumn(std::string_view column) const {
+  for (const Column& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+Column* Table::FindColumn(std::string_view column) {
+  return const_cast<Column*>(static_cast<const Table*>(this)->FindColumn(column));
+}
+
+int Table::ColumnIndex(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const Index* Table::FindIndex(std::string_view index) const {
+  for (const Index& i : indexes) {
+    if (i.name == index) return &i;
+  }
+  return nullptr;
+}
+
+const Constraint* Table::FindConstraint(std::string_view constraint) const {
+  for (const Constraint& c : constraints) {
+    if (!c.name.empty() && c.name == constraint) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Table::ColumnNames() const {
+  std::vector<std::string> out;
+  for (const Column& c : columns) out.push_back(c.name);
+  return out;
+}
+
+std::vector<std::string> Table::KeyColumns() const {
+  if (!primary_key.empty()) return primary_key;
+  for (const Index& index : indexes) {
+    if (!index.unique || !index.where.empty()) continue;
+    std::vector<std::string> key;
+    for (const IndexKey& k : index.keys) {
+      const Column* c = k.column.empty() ? nullptr : FindColumn(k.column);
+      if (c == nullptr || c->nullable) {
+        key.clear();
+        break;
+      }
+      key.push_back(k.column);
+    }
+    if (!key.empty()) return key;
+  }
+  for (const Constraint& con : constraints) {
+    if (con.kind != ConstraintKind::kUnique) continue;
+    bool all_not_null = std::all_of(con.columns.begin(), con.columns.end(), [&](const auto& n) {
+      const Column* c = FindColumn(n);
+      return c != nullptr && !c->nullable;
+    });
+    if (all_not_null && !con.columns.empty()) return con.columns;
+  }
+  return {};
+}
+
+void Table::RenameColumnEverywhere(std::string_view from, std::string_view to) {
+  auto rename = [&](std::string& n) {
+    if (n == from) n = std::string(to);
+  };
+  for (Column& c : columns) rename(c.name);
+  for (std::string& k : primary_key) rename(k);
+  for (Constraint& con : constraints) {
+    for (std::string& c : con.columns) rename(c);
+  }
+  for (Index& index : indexes) {
+    for (IndexKey& k : index.keys) rename(k.column);
+  }
+}
+
+const Table* Schema::FindTable(std::string_view name) const {
+  for (const Table& t : tables) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+Table* Schema::FindTable(std::string_view name) {
+  return const_cast<Table*>(static_cast<const Schema*>(this)->FindTable(name));
+}
+
+const View* Schema::FindView(std::string_view name) const {
+  for (const View& v : views) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+const Table* Schema::FindIndexTable(std::string_view index) const {
+  for (const Table& t : tables) {
+    if (t.FindIndex(index)) return &t;
+  }
+  return nullptr;
+}
+
+Table* Schema::FindIndexTable(std::string_view index) {
+  return const_cast<Table*>(static_cast<const Schema*>(this)->FindIndexTable(index));
+}
+
+void Schema::DropTable(std::string_view name) {
+  std::erase_if(tables, [&](const Table& t) { return t.name == name; });
+  std::erase_if(triggers, [&](const Trigger& t) { return t.table == name; });
+}
+
+void Schema::DropView(std::string_view name) {
+  std::erase_if(views, [&](const View& v) { return v.name == name; });
+}
+
+std::vector<const Trigger*> Schema::TriggersOn(std::string_view table) const {
+  std::vector<const Trigger*> out;
+  for (const Trigger& t : triggers) {
+    if (t.table == table) out.push_back(&t);
+  }
+  return out;
+}
+
+std::vector<const Table*> Schema::ReferencingTables(std::string_view table) const {
+  std::vector<const Table*> out;
+  for (const Table& t : tables) {
+    if (t.name == table) continue;
+    for (const Constraint& c : t.constraints) {
+      if (c.kind == ConstraintKind::kForeignKey && c.ref_table == table) {
+        out.push_back(&t);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace bellows

@@ -1,0 +1,135 @@
+#pragma once
+// The in-memory schema model: tables, columns, keys, constraints, indexes, views, triggers.
+// One model serves the planner (a virtual schema that operations update without a
+// database), the dialects (introspection fills it; renderers read it) and drift (its
+// canonical JSON is fingerprinted). Types and expressions are kept as dialect SQL text.
+// No I/O. Lookups are by exact name.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bellows {
+
+struct Column {
+  std::string name;
+  std::string type;                         // dialect type text: "INTEGER", "varchar(255)"
+  bool nullable = true;
+  std::optional<std::string> default_expr;  // SQL expression; nullopt = no default
+  bool identity = false;                    // auto-numbered (serial/identity, AUTO_INCREMENT,
+                                            // INTEGER PRIMARY KEY)
+  std::string identity_detail;              // dialect spelling: "AUTOINCREMENT", "ALWAYS" ...
+  std::string collation;                    // empty = the default
+  std::string comment;
+  std::optional<std::string> generated;     // generation expression
+  bool generated_stored = false;
+
+  bool operator==(const Column&) const = default;
+};
+
+enum class ConstraintKind { kUnique, kCheck, kForeignKey };
+const char* ConstraintKindName(ConstraintKind kind);  // "unique", "check", "foreign_key"
+
+struct Constraint {
+  std::string name;                      // empty when the database has no name for it (SQLite)
+  ConstraintKind kind = ConstraintKind::kCheck;
+  std::vector<std::string> columns;      // unique and foreign key columns
+  std::string check;                     // check expression
+  std::string ref_table;                 // foreign key target
+  std::vector<std::string> ref_columns;
+  std::string on_delete;                 // "CASCADE", "SET NULL", ...; empty = NO ACTION
+  std::string on_update;
+  std::string deferrable;                // "DEFERRABLE INITIALLY DEFERRED", as written
+  bool validated = true;                 // false: PostgreSQL NOT VALID
+
+  bool operator==(const Constraint&) const = default;
+};
+
+struct IndexKey {
+  std::string column;      // a column name, or empty when `expression` is set
+  std::string expression;  // an expression key
+  bool descending = false;
+  std::string collation;
+
+  bool operator==(const IndexKey&) const = default;
+};
+
+struct Index {
+  std::string name;
+  bool unique = false;
+  std::vector<IndexKey> keys;
+  std::string where;  // partial index predicate; empty = none
+  bool valid = true;  // false: a PostgreSQL INVALID index left by a failed CONCURRENTLY
+
+  bool operator==(const Index&) const = default;
+  bool Covers(std::string_view column) const;  // a key or the predicate names `column`
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;
+  std::vector<std::string> primary_key;   // column names, in key order
+  std::string primary_key_name;           // empty when unnamed
+  std::vector<Constraint> constraints;
+  std::vector<Index> indexes;
+  std::string options;                    // dialect table options: "WITHOUT ROWID", "STRICT"
+  std::string comment;
+  bool opaque = false;  // changed by SQL bellows could not follow (offline model only)
+
+  const Column* FindColumn(std::string_view column) const;
+  Column* FindColumn(std::string_view column);
+  int ColumnIndex(std::string_view column) const;  // -1 when absent
+  const Index* FindIndex(std::string_view index) const;
+  const Constraint* FindConstraint(std::string_view constraint) const;
+  std::vector<std::string> ColumnNames() const;
+  // The key backfill pages by: the primary key, else a unique index on NOT NULL columns.
+  // Empty when the table has neither.
+  std::vector<std::string> KeyColumns() const;
+  // Renames `from` to `to` in the columns, key, constraints and index keys (not in expressions).
+  void RenameColumnEverywhere(std::string_view from, std::string_view to);
+};
+
+struct View {
+  std::string name;
+  std::string definition;  // the SELECT, as the database keeps it
+  bool operator==(const View&) const = default;
+};
+
+struct Trigger {
+  std::string name;
+  std::string table;
+  std::string definition;  // the full CREATE TRIGGER statement or body, as the database keeps it
+  bool operator==(const Trigger&) const = default;
+};
+
+struct Sequence {
+  std::string name;
+  std::string owned_by;  // "table.column" for identity/serial sequences; empty = free-standing
+  bool operator==(const Sequence&) const = default;
+};
+
+class Schema {
+ public:
+  std::vector<Table> tables;  // in creation order
+  std::vector<View> views;
+  std::vector<Trigger> triggers;
+  std::vector<Sequence> sequences;
+  bool opaque = false;  // SQL bellows could not follow touched unnamed objects (offline only)
+
+  const Table* FindTable(std::string_view name) const;
+  Table* FindTable(std::string_view name);
+  const View* FindView(std::string_view name) const;
+  // The table holding index `name`, or nullptr.
+  const Table* FindIndexTable(std::string_view index) const;
+  Table* FindIndexTable(std::string_view index);
+  bool HasRelation(std::string_view name) const { return FindTable(name) || FindView(name); }
+  void DropTable(std::string_view name);
+  void DropView(std::string_view name);
+  // Triggers defined on `table`.
+  std::vector<const Trigger*> TriggersOn(std::string_view table) const;
+  // Tables with a foreign key referencing `table` (other than itself).
+  std::vector<const Table*> ReferencingTables(std::string_view table) const;
+};
+
+}  // namespace bellows
