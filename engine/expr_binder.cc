@@ -1,5 +1,7 @@
 #include "engine/expr_binder.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "engine/strings.h"
@@ -94,6 +96,29 @@ Result<std::string> BindColumns(std::string_view expr, const LexOptions& lex,
     out += text;
     pos = token->offset + token->text.size();
   }
+  out.append(expr.substr(pos));
+  return out;
+}
+
+std::string RenameIdentifier(std::string_view expr, std::string_view from, std::string_view to,
+                             const LexOptions& lex) {
+  std::vector<Token> tokens = Tokenize(expr, lex);
+  bool plain = !to.empty() && (std::isalpha(static_cast<unsigned char>(to[0])) || to[0] == '_') &&
+               std::all_of(to.begin(), to.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+               });
+  char quote = lex.double_quote_is_string ? '`' : '"';
+  std::string quoted = std::string(1, quote) +
+                       ReplaceAll(std::string(to), std::string(1, quote), std::string(2, quote)) + quote;
+  std::string out;
+  size_t pos = 0;
+  ForEachCandidate(tokens, [&](const Token& t) {
+    bool match = t.kind == TokenKind::kQuotedIdent ? IdentifierText(t) == from : EqualsIgnoreCase(t.text, from);
+    if (!match) return;
+    out.append(expr.substr(pos, t.offset - pos));
+    out += (plain && t.kind == TokenKind::kWord) ? std::string(to) : quoted;
+    pos = t.offset + t.text.size();
+  });
   out.append(expr.substr(pos));
   return out;
 }

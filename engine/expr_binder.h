@@ -28,6 +28,11 @@ Result<std::string> BindColumns(std::string_view expr, const LexOptions& lex,
 std::vector<std::string> ReferencedColumns(std::string_view expr, const LexOptions& lex,
                                            const std::function<bool(std::string_view)>& is_column);
 
+// Replaces the identifiers naming `from` (bare or quoted, not qualified by another name, not
+// function names) with `to`, quoted when it needs quotes.
+std::string RenameIdentifier(std::string_view expr, std::string_view from, std::string_view to,
+                             const LexOptions& lex);
+
 // True when `expr` is a query ("SELECT ..." or "(SELECT ...)") used as a scalar subquery.
 bool IsQueryExpression(std::string_view expr);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/expr_binder.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -46,6 +47,12 @@ void RenameInConstraintsAndIndexes(Table& t, const std::vector<std::pair<std::st
       if (c.name == from) c.name = to;
     }
   }
+}
+
+bool MentionsColumn(const std::string& expr, const std::string& column) {
+  Index probe;
+  probe.keys.push_back({"", expr, false, ""});
+  return probe.Covers(column);
 }
 
 }  // namespace
@@ -209,25 +216,33 @@ bool ApplyStep(const Step& step, Schema& schema) {
           },
           [&](const steps::SwapColumn& s) {
             Table* t = table_of(s.table);
-            if (!t || !t->FindColumn(s.column) || !t->FindColumn(s.shadow)) return false;
-            int position = t->ColumnIndex(s.column);
-            std::erase_if(t->indexes, [&](const Index& i) { return i.Covers(s.column); });
-            std::erase_if(t->constraints, [&](const Constraint& c) {
-              return std::find(c.columns.begin(), c.columns.end(), s.column) != c.columns.end();
-            });
-            std::erase_if(t->columns, [&](const Column& c) { return c.name == s.shadow; });
+            if (!t || !t->FindColumn(s.shadow)) return false;
+            // Without an old column (add_column) the shadow keeps its position.
+            int position = t->FindColumn(s.column) ? t->ColumnIndex(s.column) : t->ColumnIndex(s.shadow);
+            if (t->FindColumn(s.column)) {
+              std::erase_if(t->indexes, [&](const Index& i) { return i.Covers(s.column); });
+              std::erase_if(t->constraints, [&](const Constraint& c) {
+                return std::find(c.columns.begin(), c.columns.end(), s.column) != c.columns.end() ||
+                       (c.kind == ConstraintKind::kCheck && MentionsColumn(c.check, s.column));
+              });
+              std::erase_if(t->columns, [&](const Column& c) { return c.name == s.column; });
+              position = t->ColumnIndex(s.shadow);
+            }
             Column final_def = s.final_def;
             final_def.name = s.column;
             t->columns[static_cast<size_t>(position)] = final_def;
             for (Index& i : t->indexes) {
               for (IndexKey& k : i.keys) {
                 if (k.column == s.shadow) k.column = s.column;
+                if (!k.expression.empty()) k.expression = RenameIdentifier(k.expression, s.shadow, s.column, LexOptions{});
               }
+              if (!i.where.empty()) i.where = RenameIdentifier(i.where, s.shadow, s.column, LexOptions{});
             }
             for (Constraint& c : t->constraints) {
               for (std::string& col : c.columns) {
                 if (col == s.shadow) col = s.column;
               }
+              if (!c.check.empty()) c.check = RenameIdentifier(c.check, s.shadow, s.column, LexOptions{});
               c.validated = true;
             }
             RenameInConstraintsAndIndexes(*t, s.renames);

@@ -60,6 +60,20 @@ struct VersionSpec {
   std::vector<TableView> tables;    // every table the version sees
 };
 
+// A bounded query run online before a batch starts (SPEC 3.1): it looks for one row that
+// would make the batch fail. Offline it becomes a warning.
+struct DataCheck {
+  enum class Kind { kTableEmpty, kNoNulls, kUnique, kReferencesExist, kViolatesCheck };
+  Kind kind = Kind::kTableEmpty;
+  std::string table;   // physical table
+  std::string expr;    // value checked, over the old version's row (physical names)
+  std::string ref_table;
+  std::string ref_column;
+  std::string message;  // what is wrong when a row is found
+  std::string hint;
+  std::string op;       // the operation it belongs to
+};
+
 namespace steps {
 struct CreateTable { Table table; };
 struct DropTable { std::string table; };

@@ -1,0 +1,117 @@
+#include "engine/ops/op_shadow.h"
+
+#include <algorithm>
+
+#include "engine/expr_binder.h"
+
+namespace bellows {
+
+namespace {
+
+bool Involves(const Constraint& c, const std::string& column) {
+  if (std::find(c.columns.begin(), c.columns.end(), column) != c.columns.end()) return true;
+  if (c.kind != ConstraintKind::kCheck) return false;
+  Index probe;
+  probe.keys.push_back({"", c.check, false, ""});
+  return probe.Covers(column);
+}
+
+}  // namespace
+
+Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
+  const LexOptions lex = b.dialect().SqlSplitOptions().lex;
+  const std::string ptable = b.PhysicalTable(p.table);
+  const std::string old_physical = p.has_old ? b.PhysicalColumn(p.table, p.column) : "";
+  const std::string shadow = b.ObjectName("new_" + p.column);
+  const Table* pt = b.physical().FindTable(ptable);
+  if (pt == nullptr) return b.Error(Code::kInternal, "physical table " + ptable + " is missing from the model");
+  if (pt->FindColumn(shadow) != nullptr) {
+    return b.Error(Code::kInvalid, "column " + ptable + "." + shadow + " already exists")
+        .WithHint("an earlier operation of this batch already shadows " + p.column);
+  }
+  std::vector<std::string> key = pt->KeyColumns();
+
+  Column sdef = p.final_def;
+  sdef.name = shadow;
+  sdef.nullable = true;
+  sdef.default_expr.reset();
+  sdef.identity = false;
+  sdef.identity_detail.clear();
+  BELLOWS_TRY(b.Expand(steps::AddColumn{ptable, sdef}, Step(steps::DropColumn{ptable, shadow})));
+
+  std::vector<std::pair<std::string, std::string>> renames;
+  if (p.has_old) {
+    // Copies of what the old column carries, built on the shadow (2.1b).
+    Table snapshot = *b.physical().FindTable(ptable);
+    for (const Index& index : snapshot.indexes) {
+      if (!index.Covers(old_physical)) continue;
+      Index copy = index;
+      copy.name = b.ObjectName(index.name);
+      for (IndexKey& k : copy.keys) {
+        if (k.column == old_physical) k.column = shadow;
+        if (!k.expression.empty()) k.expression = RenameIdentifier(k.expression, old_physical, shadow, lex);
+      }
+      if (!copy.where.empty()) copy.where = RenameIdentifier(copy.where, old_physical, shadow, lex);
+      BELLOWS_TRY(b.Expand(steps::CreateIndex{ptable, copy}, Step(steps::DropIndex{ptable, copy})));
+      renames.emplace_back(copy.name, index.name);
+    }
+    for (const Constraint& con : snapshot.constraints) {
+      if (!Involves(con, old_physical)) continue;
+      Constraint copy = con;
+      copy.name = b.ObjectName(con.name.empty() ? ptable + "_" + p.column + "_" + ConstraintKindName(con.kind) : con.name);
+      for (std::string& c : copy.columns) {
+        if (c == old_physical) c = shadow;
+      }
+      if (!copy.check.empty()) copy.check = RenameIdentifier(copy.check, old_physical, shadow, lex);
+      copy.validated = false;
+      BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, copy}, Step(steps::DropConstraint{ptable, copy})));
+      renames.emplace_back(copy.name, con.name);
+    }
+  }
+
+  // The new version's names, with this column now read from the shadow.
+  b.MapColumn(p.table, p.column, shadow);
+  auto new_names = b.NewNames(p.table);
+  ColumnResolver to_physical = [&](std::string_view n) -> std::optional<std::string> {
+    for (const auto& [name, phys] : new_names) {
+      if (name == n) return b.dialect().QuoteIdentifier(phys);
+    }
+    return std::nullopt;
+  };
+  for (const Constraint& c : p.new_constraints) {
+    Constraint pc = c;
+    pc.name = b.ObjectName(c.name);
+    for (std::string& col : pc.columns) col = b.PhysicalColumn(p.table, col);
+    if (!pc.check.empty()) {
+      BELLOWS_ASSIGN_OR_RETURN(pc.check, BindColumns(c.check, lex, to_physical));
+    }
+    pc.validated = false;
+    BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, pc}, Step(steps::DropConstraint{ptable, pc})));
+    renames.emplace_back(pc.name, c.name);
+    if (c.kind != ConstraintKind::kUnique) b.PendingConstraint(p.table, c);
+  }
+
+  if (!p.up.empty()) {
+    ShadowSync sync;
+    sync.table = ptable;
+    sync.shadow = shadow;
+    sync.up = p.up;
+    sync.column = old_physical;
+    sync.down = p.down;
+    sync.old_names = b.OldNames(ptable);
+    sync.new_names = new_names;
+    sync.not_null = !p.final_def.nullable;
+    for (const Constraint& c : p.new_constraints) {
+      if (c.kind != ConstraintKind::kUnique) sync.checks.push_back(c);
+    }
+    sync.trigger_name = b.ObjectName(ptable + "_" + p.column);
+    BELLOWS_TRY(b.Expand(steps::CreateSync{sync}, Step(steps::DropSync{sync})));
+    BELLOWS_TRY(b.Backfill(steps::Backfill{ptable, key, {{shadow, p.up}}, sync.old_names}));
+    b.ContractCleanup(steps::DropSync{sync}, Step(steps::CreateSync{sync}));
+  }
+  if (p.has_old) b.FillOnWrite(p.table, old_physical, p.down);
+  b.Contract(steps::SwapColumn{p.table, p.column, shadow, p.final_def, renames}, std::nullopt, true);
+  return Status::Ok();
+}
+
+}  // namespace bellows
