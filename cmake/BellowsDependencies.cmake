@@ -1,5 +1,6 @@
 # Every dependency is a Debian -dev package; a missing one stops configure and names the package.
 find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
 
 macro(bellows_require found package)
   if(NOT ${found})

@@ -81,6 +81,10 @@ class Dialect {
   virtual std::string LatestSchema(const VersionSpec& version) const = 0;
   virtual std::string LatestEnv(const VersionSpec& version) const = 0;
 
+  // The default prefix of version names (SPEC 4.1): PostgreSQL the schema, MySQL the
+  // database, SQLite "main".
+  virtual std::string DefaultVersionPrefix(std::string_view database) const = 0;
+
   // Statements a backfill transaction runs first (marks the writes as bellows' own).
   virtual std::vector<std::string> BackfillPrelude() const = 0;
 

@@ -76,6 +76,9 @@ struct Table {
   std::string options;                    // dialect table options: "WITHOUT ROWID", "STRICT"
   std::string comment;
   bool opaque = false;  // changed by SQL bellows could not follow (offline model only)
+  // Parts of the definition the model does not represent (SQLite ON CONFLICT clauses ...):
+  // a rebuild of the table would lose them, so it is refused.
+  std::vector<std::string> unmodelled;
 
   const Column* FindColumn(std::string_view column) const;
   Column* FindColumn(std::string_view column);

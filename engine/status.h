@@ -122,15 +122,16 @@ class [[nodiscard]] Result {
 #define BELLOWS_CONCAT(a, b) BELLOWS_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` (a Status) from the enclosing function if it is not OK.
-#define BELLOWS_TRY(expr)                                   \
-  do {                                                      \
-    ::bellows::Status bellows_try_status_ = (expr);         \
-    if (!bellows_try_status_.ok()) return bellows_try_status_; \
+#define BELLOWS_TRY(expr) BELLOWS_TRY_IMPL(BELLOWS_CONCAT(bellows_try_status_, __COUNTER__), expr)
+#define BELLOWS_TRY_IMPL(tmp, expr)      \
+  do {                                   \
+    ::bellows::Status tmp = (expr);      \
+    if (!tmp.ok()) return tmp;           \
   } while (0)
 
 // `decl` = value of the Result `expr`, or return its Status from the enclosing function.
 #define BELLOWS_ASSIGN_OR_RETURN(decl, expr) \
-  BELLOWS_ASSIGN_OR_RETURN_IMPL(BELLOWS_CONCAT(bellows_result_, __LINE__), decl, expr)
+  BELLOWS_ASSIGN_OR_RETURN_IMPL(BELLOWS_CONCAT(bellows_result_, __COUNTER__), decl, expr)
 #define BELLOWS_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                                   \
   if (!tmp.ok()) return std::move(tmp).status();       \

@@ -24,6 +24,7 @@ class SqliteDialect final : public Dialect {
   std::string LatestSchema(const VersionSpec& version) const override;
   std::string LatestEnv(const VersionSpec& version) const override;
   std::vector<std::string> BackfillPrelude() const override { return {}; }
+  std::string DefaultVersionPrefix(std::string_view) const override { return "main"; }
   std::string StateTable(std::string_view name) const override;
   std::string StateSchemaDdl() const override { return ""; }
   std::string StateTextType(bool long_text) const override;
@@ -38,7 +39,7 @@ class SqliteDialect final : public Dialect {
   // The 12-step rebuild of `before` into `after`. `sources` gives, per column of `after`,
   // the SQL expression over `before`'s columns that fills it; a column missing from
   // `sources` takes its default.
-  RenderedStep Rebuild(const Schema& physical, const Table& before, const Table& after,
+  Result<RenderedStep> Rebuild(const Schema& physical, const Table& before, const Table& after,
                        const std::vector<std::pair<std::string, std::string>>& sources) const;
   Result<RenderedStep> RenderSync(const ShadowSync& sync, const Schema& physical) const;
   Result<RenderedStep> RenderCreateVersion(const VersionSpec& version,

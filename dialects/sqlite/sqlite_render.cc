@@ -55,8 +55,14 @@ bool ColumnHasDependents(const Table& t, const std::string& column) {
 
 }  // namespace
 
-RenderedStep SqliteDialect::Rebuild(const Schema& physical, const Table& before, const Table& after,
-                                    const std::vector<std::pair<std::string, std::string>>& sources) const {
+Result<RenderedStep> SqliteDialect::Rebuild(const Schema& physical, const Table& before, const Table& after,
+                                            const std::vector<std::pair<std::string, std::string>>& sources) const {
+  if (!before.unmodelled.empty()) {
+    return BELLOWS_ERR(kUnsupported, "this change needs a rebuild of table " + before.name +
+                                         ", and its definition has parts bellows cannot reproduce: " +
+                                         Join(before.unmodelled, ", "))
+        .WithHint("rebuild the table with an sql migration");
+  }
   RenderedStep r;
   r.lock = kRowsLock;
   r.cost = "rewrite";

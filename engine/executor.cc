@@ -1,0 +1,285 @@
+#include "engine/executor.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "engine/backfill.h"
+#include "engine/strings.h"
+
+namespace bellows {
+
+using Clock = std::chrono::steady_clock;
+
+Executor::Executor(Connection& conn, StateStore& state, RunnerLock& lock, const ExecOptions& options, EventSink& events)
+    : conn_(conn), state_(state), lock_(lock), options_(options), events_(events) {}
+
+void Executor::Recorded() {
+  ++recorded_;
+  if (options_.fault_after > 0 && recorded_ == options_.fault_after) {
+    // Testing aid: die like a killed deploy job, leaving whatever a crash leaves.
+    kill(getpid(), SIGKILL);
+  }
+}
+
+Status Executor::WithRetries(const std::string& what, const std::function<Status()>& attempt) {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  for (int tries = 0;; ++tries) {
+    Status s = attempt();
+    if (s.ok() || s.code() != Code::kLockTimeout || tries >= options_.lock_retries) {
+      if (!s.ok() && s.code() == Code::kLockTimeout) {
+        s.With(what + ": still waiting for a lock after " + std::to_string(tries + 1) + " attempts");
+      }
+      return s;
+    }
+    // Exponential back-off from 0.5 s to 30 s with full jitter.
+    long long cap = std::min<long long>(30000, 500LL << std::min(tries, 6));
+    long long wait = std::uniform_int_distribution<long long>(0, cap)(rng);
+    nlohmann::json e = Event("retry");
+    e["attempt"] = tries + 1;
+    e["wait_ms"] = wait;
+    e["what"] = what;
+    e["error"] = s.message();
+    Emit(e);
+    std::this_thread::sleep_for(Millis(wait));
+  }
+}
+
+Status Executor::InTransaction(const std::function<Status()>& work) {
+  return WithRetries("state update", [&]() -> Status {
+    Status s = conn_.Begin();
+    if (s.ok()) s = lock_.Touch(conn_);
+    if (s.ok()) s = work();
+    if (s.ok()) s = conn_.Commit();
+    if (!s.ok()) {
+      Status ignored = conn_.Rollback();
+      (void)ignored;
+      return s;
+    }
+    Recorded();
+    return Status::Ok();
+  });
+}
+
+Status Executor::RunStatements(const RenderedStep& r) {
+  for (const std::string& sql : r.sql) BELLOWS_TRY(conn_.Execute(sql));
+  for (const StepCheck& check : r.checks) {
+    BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(check.query));
+    if (!rows.empty()) {
+      std::vector<std::string> values;
+      for (const auto& v : rows.rows[0]) values.push_back(v.value_or("NULL"));
+      return BELLOWS_ERR(kDatabase, check.message + " (first row: " + Join(values, ", ") + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool undo) {
+  auto started = Clock::now();
+  for (StepRow* row : group) {
+    nlohmann::json e = Event(undo ? "undo_started" : "step_started");
+    e["batch"] = batch;
+    e["seq"] = row->step.seq;
+    e["kind"] = row->step.kind;
+    e["description"] = row->step.description;
+    e["migration"] = row->migration_version;
+    Emit(e);
+  }
+  auto rendered = [&](StepRow* row) -> const RenderedStep& { return undo ? *row->step.inverse : row->step.forward; };
+  for (StepRow* row : group) {
+    for (const std::string& sql : rendered(row).outside_before) BELLOWS_TRY(conn_.Execute(sql));
+  }
+  Status s = WithRetries("step " + std::to_string(group.front()->step.seq), [&]() -> Status {
+    Status st = conn_.Begin();
+    if (st.ok()) st = lock_.Touch(conn_);
+    for (StepRow* row : group) {
+      if (!st.ok()) break;
+      st = RunStatements(rendered(row));
+      if (!st.ok()) {
+        st.WithStep(std::to_string(row->step.seq) + " " + row->step.description);
+        break;
+      }
+      st = state_.SetStepStatus(batch, row->step.seq, undo ? kUndone : kDone, "");
+    }
+    if (st.ok()) st = conn_.Commit();
+    if (!st.ok()) {
+      Status ignored = conn_.Rollback();
+      (void)ignored;
+    }
+    return st;
+  });
+  for (StepRow* row : group) {
+    for (const std::string& sql : rendered(row).outside_after) {
+      Status after = conn_.Execute(sql);
+      if (s.ok() && !after.ok()) s = after;
+    }
+  }
+  if (!s.ok()) return s;
+  for (StepRow* row : group) row->status = undo ? kUndone : kDone;
+  Recorded();
+  long long ms = std::chrono::duration_cast<Millis>(Clock::now() - started).count();
+  for (StepRow* row : group) {
+    nlohmann::json e = Event(undo ? "undo_finished" : "step_finished");
+    e["batch"] = batch;
+    e["seq"] = row->step.seq;
+    e["duration_ms"] = ms;
+    Emit(e);
+  }
+  return Status::Ok();
+}
+
+Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo) {
+  nlohmann::json e = Event(undo ? "undo_started" : "step_started");
+  e["batch"] = batch;
+  e["seq"] = row.step.seq;
+  e["kind"] = row.step.kind;
+  e["description"] = row.step.description;
+  Emit(e);
+  auto started = Clock::now();
+  if (!undo && row.status == kRunning) {
+    // Killed while this step ran: probe, never guess.
+    if (r.probe.empty()) {
+      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" + row.step.description +
+                                           ") was interrupted while it ran, and bellows cannot tell whether it took effect")
+          .WithStep(std::to_string(row.step.seq))
+          .WithHint("check the database; then run bellows repair --resolve-failed or roll back");
+    }
+    BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
+    if (!found.empty()) {
+      BELLOWS_TRY(InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));
+      row.status = kDone;
+      return Status::Ok();
+    }
+  }
+  BELLOWS_TRY(InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
+  row.status = kRunning;
+  for (const std::string& sql : r.outside_before) BELLOWS_TRY(conn_.Execute(sql));
+  for (const std::string& sql : r.sql) {
+    Status s = WithRetries("step " + std::to_string(row.step.seq), [&] { return conn_.Execute(sql); });
+    if (!s.ok()) return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
+  }
+  for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));
+  BELLOWS_TRY(InTransaction([&]() -> Status {
+    RenderedStep checks_only;
+    checks_only.checks = r.checks;
+    BELLOWS_TRY(RunStatements(checks_only));
+    return state_.SetStepStatus(batch, row.step.seq, undo ? kUndone : kDone, "");
+  }));
+  row.status = undo ? kUndone : kDone;
+  nlohmann::json f = Event(undo ? "undo_finished" : "step_finished");
+  f["batch"] = batch;
+  f["seq"] = row.step.seq;
+  f["duration_ms"] = std::chrono::duration_cast<Millis>(Clock::now() - started).count();
+  Emit(f);
+  return Status::Ok();
+}
+
+Status Executor::RunBackfill(long long batch, StepRow& row) {
+  nlohmann::json e = Event("step_started");
+  e["batch"] = batch;
+  e["seq"] = row.step.seq;
+  e["kind"] = row.step.kind;
+  e["description"] = row.step.description;
+  Emit(e);
+  Backfiller backfiller(conn_, *row.step.backfill, options_.batch_size);
+  BELLOWS_TRY(backfiller.Prepare(row.checkpoint));
+  auto started = Clock::now();
+  for (;;) {
+    bool finished = false;
+    Status s = WithRetries("backfill of " + row.step.backfill->table, [&]() -> Status {
+      Status st = conn_.Begin();
+      if (st.ok()) st = lock_.Touch(conn_);
+      if (st.ok()) st = backfiller.RunBatch(&finished);
+      if (st.ok()) st = state_.SetCheckpoint(batch, row.step.seq, backfiller.Checkpoint());
+      if (st.ok() && finished) st = state_.SetStepStatus(batch, row.step.seq, kDone, "");
+      if (st.ok()) st = conn_.Commit();
+      if (!st.ok()) {
+        Status ignored = conn_.Rollback();
+        (void)ignored;
+        backfiller.Retry();
+      }
+      return st;
+    });
+    if (!s.ok()) return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
+    backfiller.Committed();
+    row.checkpoint = backfiller.Checkpoint();
+    Recorded();
+    nlohmann::json p = Event("backfill_progress");
+    p["batch"] = batch;
+    p["seq"] = row.step.seq;
+    p["table"] = row.step.backfill->table;
+    p["rows_done"] = backfiller.rows_done();
+    p["rows_total"] = backfiller.rows_total();
+    Emit(p);
+    if (finished) break;
+    if (options_.batch_pause.count() > 0) std::this_thread::sleep_for(options_.batch_pause);
+  }
+  row.status = kDone;
+  nlohmann::json f = Event("step_finished");
+  f["batch"] = batch;
+  f["seq"] = row.step.seq;
+  f["duration_ms"] = std::chrono::duration_cast<Millis>(Clock::now() - started).count();
+  Emit(f);
+  return Status::Ok();
+}
+
+Status Executor::Forward(long long batch, std::vector<StepRow>& steps, bool contract_half) {
+  size_t i = 0;
+  while (i < steps.size()) {
+    StepRow& row = steps[i];
+    bool in_half = (row.step.phase == Phase::kContract) == contract_half;
+    if (!in_half || row.status == kDone) {
+      ++i;
+      continue;
+    }
+    if (row.step.backfill) {
+      BELLOWS_TRY(RunBackfill(batch, row));
+      ++i;
+      continue;
+    }
+    if (!row.step.forward.transactional) {
+      BELLOWS_TRY(RunNonTransactional(batch, row, row.step.forward, false));
+      ++i;
+      continue;
+    }
+    std::vector<StepRow*> group = {&row};
+    size_t j = i + 1;
+    while (j < steps.size() && row.step.group != 0 && steps[j].step.group == row.step.group &&
+           steps[j].status != kDone && steps[j].step.forward.transactional && !steps[j].step.backfill) {
+      group.push_back(&steps[j]);
+      ++j;
+    }
+    BELLOWS_TRY(RunGroup(batch, group, false));
+    i = j;
+  }
+  return Status::Ok();
+}
+
+Status Executor::Undo(long long batch, std::vector<StepRow>& steps) {
+  for (size_t k = steps.size(); k-- > 0;) {
+    StepRow& row = steps[k];
+    if (row.status != kDone && row.status != kRunning) continue;
+    if (!row.step.inverse) {
+      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" + row.step.description +
+                                           ") cannot be undone")
+          .WithStep(std::to_string(row.step.seq));
+    }
+    Status s;
+    if (!row.step.inverse->transactional) {
+      s = RunNonTransactional(batch, row, *row.step.inverse, true);
+    } else {
+      std::vector<StepRow*> group = {&row};
+      s = RunGroup(batch, group, true);
+    }
+    if (!s.ok()) {
+      return s.WithCode(Code::kNotRestored).With("undoing step " + std::to_string(row.step.seq) + " (" +
+                                                 row.step.description + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace bellows

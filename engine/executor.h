@@ -1,0 +1,64 @@
+#pragma once
+// The step executor (SPEC 4.0). Runs recorded steps, never migrations:
+// - transactional steps (and groups of them) commit their statements together with their
+//   own state update, after refreshing the runner lock's heartbeat;
+// - non-transactional steps are recorded as running before and done after;
+// - backfill steps run batch after batch, each batch a short transaction that commits its
+//   checkpoint, so a restart resumes from the last batch;
+// - statements that time out waiting for a lock are retried with exponential back-off and
+//   full jitter.
+// Undo runs the inverses of done steps, newest first, each recorded as undone.
+// A step found "running" (a killed non-transactional step) is probed, never guessed.
+
+#include <vector>
+
+#include "engine/events.h"
+#include "engine/state.h"
+
+namespace bellows {
+
+struct ExecOptions {
+  Millis lock_timeout{2000};
+  int lock_retries = 10;
+  int batch_size = 1000;
+  Millis batch_pause{0};
+  // Testing aid (BELLOWS_FAULT_AFTER_STEP=N): the process kills itself with SIGKILL right
+  // after its N-th state record commits. 0 = off.
+  int fault_after = 0;
+};
+
+class Executor {
+ public:
+  Executor(Connection& conn, StateStore& state, RunnerLock& lock, const ExecOptions& options, EventSink& events);
+
+  // Runs the steps of `steps` (one batch, in order) that belong to the expand half (expand
+  // and backfill phases) or the contract half and are not done. Stops at the first failure
+  // and returns it, naming the step; the failed step's own changes are rolled back.
+  Status Forward(long long batch, std::vector<StepRow>& steps, bool contract_half);
+
+  // Undoes the done steps of `steps`, newest first. kNotRestored when a step has no inverse
+  // or its inverse fails.
+  Status Undo(long long batch, std::vector<StepRow>& steps);
+
+  // Runs `work` in a transaction that first refreshes the runner lock, retrying lock
+  // timeouts. Used for the runner's own state updates too.
+  Status InTransaction(const std::function<Status()>& work);
+
+ private:
+  Status RunGroup(long long batch, std::vector<StepRow*>& group, bool undo);
+  Status RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo);
+  Status RunBackfill(long long batch, StepRow& row);
+  Status RunStatements(const RenderedStep& r);
+  Status WithRetries(const std::string& what, const std::function<Status()>& attempt);
+  void Recorded();  // counts commits for the fault point
+  void Emit(nlohmann::json event) { events_.Emit(event); }
+
+  Connection& conn_;
+  StateStore& state_;
+  RunnerLock& lock_;
+  ExecOptions options_;
+  EventSink& events_;
+  int recorded_ = 0;
+};
+
+}  // namespace bellows

@@ -1,0 +1,67 @@
+#include "engine/planner.h"
+
+#include "engine/checksum.h"
+#include "engine/strings.h"
+
+namespace bellows {
+
+std::string VersionName(const std::string& prefix, const std::string& version, size_t max_length) {
+  std::string name = prefix + "_" + ReplaceAll(version, ".", "_");
+  if (name.size() <= max_length) return name;
+  return name.substr(0, max_length - 9) + "_" + Sha256Hex(name).substr(0, 8);
+}
+
+namespace {
+
+BatchInput Input(const PlanRequest& r, const Schema& base, const std::optional<VersionSpec>& previous,
+                 const std::string& last_version) {
+  BatchInput in;
+  in.dialect = r.dialect;
+  in.base = base;
+  in.previous = previous;
+  in.direct = r.direct;
+  in.split_on_conflict = r.split;
+  in.version_name = VersionName(r.version_prefix, last_version, r.dialect->MaxIdentifierLength());
+  return in;
+}
+
+}  // namespace
+
+Result<PlannedBatches> PlanBatches(const PlanRequest& request) {
+  PlannedBatches out;
+  Schema base = request.base;
+  std::optional<VersionSpec> previous = request.previous;
+  size_t first = 0;
+  while (first < request.pending.size()) {
+    if (request.max_batches > 0 && out.batches.size() >= request.max_batches) break;
+    // The version is named after the batch's last migration, known only once the batch is
+    // cut: plan as far as possible, then plan the cut batch again under its name.
+    size_t end = request.pending.size();
+    bool cut = false;
+    for (;;) {
+      BatchBuilder builder(Input(request, base, previous, request.pending[end - 1]->VersionText()));
+      size_t i = first;
+      for (; i < end; ++i) {
+        Status s = builder.AddMigration(*request.pending[i]);
+        if (s.ok()) continue;
+        if (s.code() == Code::kConflict && request.split && i > first && !cut) break;
+        return s.code() == Code::kConflict ? s.WithCode(Code::kInvalid) : s;
+      }
+      if (i < end) {
+        end = i;
+        cut = true;
+        continue;
+      }
+      BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, builder.Finish());
+      base = builder.schema();
+      previous = plan.version;
+      out.batches.push_back(std::move(plan));
+      break;
+    }
+    first = end;
+  }
+  out.final_schema = base;
+  return out;
+}
+
+}  // namespace bellows

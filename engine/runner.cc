@@ -1,0 +1,312 @@
+#include "engine/runner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "engine/data_checks.h"
+#include "engine/schema_json.h"
+#include "engine/strings.h"
+
+namespace bellows {
+
+Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const RunOptions& options) {
+  Inventory inv;
+  StateStore state(conn);
+  BELLOWS_ASSIGN_OR_RETURN(inv.state_exists, state.Exists());
+  if (inv.state_exists) {
+    BELLOWS_ASSIGN_OR_RETURN(inv.history, state.History());
+    BELLOWS_ASSIGN_OR_RETURN(inv.in_flight, state.InFlight());
+  }
+  std::map<std::string, const HistoryRow*> latest;  // the newest row per version
+  for (const HistoryRow& h : inv.history) latest[h.version] = &h;
+  const long long in_flight = inv.in_flight ? inv.in_flight->id : -1;
+
+  std::optional<Version> highest;
+  for (const auto& [version, row] : latest) {
+    if (row->state != kCompleted || row->kind == "repeatable") continue;
+    const Migration* m = dir.Find(version);
+    if (m == nullptr) {
+      Status s = BELLOWS_ERR(kInvalid, "applied migration " + version + " (" + row->file +
+                                           ") is missing from the migration directory");
+      s.WithHint("restore the file, or pass --allow-missing if it was removed on purpose");
+      if (!options.allow_missing) return s;
+      inv.warnings.push_back(s.message());
+    } else if (m->checksum != row->checksum || m->down_checksum != row->down_checksum) {
+      bool down = m->checksum == row->checksum;
+      return BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
+                                       " was edited after it was applied (recorded checksum " +
+                                       (down ? row->down_checksum : row->checksum).substr(0, 12) + "..., file " +
+                                       (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
+          .WithMigration(m->id)
+          .WithHint("restore the file as it was applied, or accept the edit with bellows repair --accept-checksums");
+    }
+    std::optional<Version> v = Version::Parse(version);
+    if (v && (!highest || *highest < *v)) highest = v;
+  }
+  for (const Migration& m : dir.migrations) {
+    auto it = latest.find(m.VersionText());
+    const HistoryRow* row = it == latest.end() ? nullptr : it->second;
+    if (row != nullptr && row->batch_id == in_flight) continue;
+    bool done = row != nullptr && row->state == kCompleted &&
+                (m.kind != MigrationKind::kRepeatable || row->checksum == m.checksum);
+    if (done) {
+      inv.applied.push_back(&m);
+      continue;
+    }
+    if (m.kind != MigrationKind::kRepeatable && highest && m.version < *highest && !options.allow_out_of_order &&
+        !m.allow_out_of_order) {
+      return BELLOWS_ERR(kInvalid, "pending migration " + m.file + " has version " + m.version.canonical() +
+                                       ", below the highest applied version " + highest->canonical() +
+                                       " (out of order)")
+          .WithMigration(m.id)
+          .WithHint("give it a higher version, or pass --allow-out-of-order (or mark the file "
+                    "-- bellows:allow-out-of-order) to apply it anyway");
+    }
+    inv.pending.push_back(&m);
+  }
+  if (highest) inv.current_version = highest->canonical();
+  return inv;
+}
+
+Runner::Runner(Connection& conn, const Directory& dir, RunOptions options, EventSink& events)
+    : conn_(conn), dir_(dir), options_(std::move(options)), events_(events), state_(conn) {}
+
+Runner::~Runner() {
+  if (lock_) {
+    Status ignored = lock_->Release();
+    (void)ignored;
+  }
+}
+
+Status Runner::Acquire() {
+  BELLOWS_ASSIGN_OR_RETURN(lock_, conn_.OpenRunnerLock(options_.lock_stale));
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  LockOwner me{std::string("bellows/") + BELLOWS_VERSION + ":" + host + ":" + std::to_string(getpid()), host,
+               static_cast<long>(getpid())};
+  auto deadline = std::chrono::steady_clock::now() + options_.lock_wait;
+  bool announced = false;
+  for (;;) {
+    std::string holder;
+    Result<bool> got = lock_->TryAcquire(me, &holder);
+    if (!got.ok() && got.status().code() != Code::kLockTimeout) return got.status();
+    if (got.ok() && *got) return Status::Ok();
+    if (holder.empty()) holder = "another bellows run";
+    if (std::chrono::steady_clock::now() >= deadline) {
+      lock_.reset();
+      return BELLOWS_ERR(kLockBusy, "the runner lock is held by " + holder + "; waited " +
+                                        FormatDuration(options_.lock_wait))
+          .WithHint("wait for that run to finish, or raise --lock-wait");
+    }
+    if (!announced) {
+      nlohmann::json e = Event("lock_wait");
+      e["holder"] = holder;
+      e["wait_ms"] = options_.lock_wait.count();
+      events_.Emit(e);
+      announced = true;
+    }
+    std::this_thread::sleep_for(Millis(200));
+  }
+}
+
+Status Runner::Open() {
+  BELLOWS_TRY(conn_.SetLockTimeout(options_.exec.lock_timeout));
+  BELLOWS_TRY(state_.Ensure());
+  BELLOWS_TRY(Acquire());
+  exec_ = std::make_unique<Executor>(conn_, state_, *lock_, options_.exec, events_);
+  return Status::Ok();
+}
+
+std::string Runner::VersionPrefix() const {
+  return options_.version_prefix.empty() ? conn_.dialect().DefaultVersionPrefix(conn_.DatabaseName())
+                                         : options_.version_prefix;
+}
+
+Result<Inventory> Runner::Refresh() {
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(conn_, dir_, options_));
+  history_ = inv.history;
+  if (!options_.to.empty()) {
+    std::optional<Version> to = Version::Parse(options_.to);
+    if (!to) return BELLOWS_ERR(kUsage, "--to " + options_.to + " is not a version");
+    std::erase_if(inv.pending, [&](const Migration* m) {
+      return m->kind == MigrationKind::kRepeatable || *to < m->version;
+    });
+  }
+  return inv;
+}
+
+Result<BatchPlan> Runner::PlanNext(const std::vector<const Migration*>& pending, bool split) {
+  PlanRequest req;
+  req.dialect = &conn_.dialect();
+  BELLOWS_ASSIGN_OR_RETURN(req.base, conn_.Introspect());
+  BELLOWS_ASSIGN_OR_RETURN(std::optional<BatchRow> last, state_.LastCompleted());
+  if (last && !last->version.name.empty()) req.previous = last->version;
+  req.pending = pending;
+  req.version_prefix = VersionPrefix();
+  req.split = split;
+  req.max_batches = 1;
+  BELLOWS_ASSIGN_OR_RETURN(PlannedBatches planned, PlanBatches(req));
+  BatchPlan plan = std::move(planned.batches.front());
+  BELLOWS_TRY(RunDataChecks(conn_, req.base, plan));
+  return plan;
+}
+
+Result<long long> Runner::Record(const BatchPlan& plan, const std::string& command, const std::string& kind,
+                                 std::vector<StepRow>* rows) {
+  rows->clear();
+  for (const PlannedStep& s : plan.steps) {
+    StepRow r;
+    r.step = s;
+    r.migration_version = plan.migrations[static_cast<size_t>(s.migration)].version;
+    r.status = kPending;
+    rows->push_back(std::move(r));
+  }
+  long long id = 0;
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BatchRow b;
+    b.state = kStarting;
+    b.command = command;
+    b.kind = kind;
+    b.version_name = plan.version.name;
+    b.version = plan.version;
+    b.latest_sql = plan.latest_sql;
+    b.applied_by = options_.applied_by;
+    BELLOWS_ASSIGN_OR_RETURN(id, state_.InsertBatch(b));
+    if (kind == "forward") {
+      for (const MigrationPlan& m : plan.migrations) {
+        HistoryRow h;
+        h.version = m.version;
+        h.name = m.name;
+        h.file = m.file;
+        h.kind = m.kind;
+        h.checksum = m.checksum;
+        h.down_checksum = m.down_checksum;
+        h.batch_id = id;
+        h.state = kStarting;
+        h.applied_by = options_.applied_by;
+        h.bellows_version = BELLOWS_VERSION;
+        h.inverse = m.irreversible.empty() ? m.inverse.dump() : "";
+        h.irreversible = m.irreversible;
+        BELLOWS_TRY(state_.InsertHistory(h));
+      }
+    }
+    return state_.InsertSteps(id, *rows);
+  }));
+  if (kind == "forward") {
+    for (const MigrationPlan& m : plan.migrations) recorded_[id].push_back(m.version);
+  }
+  return id;
+}
+
+std::vector<std::string> Runner::VersionsOf(long long batch) const {
+  auto it = recorded_.find(batch);
+  if (it != recorded_.end()) return it->second;
+  std::vector<std::string> out;
+  for (const HistoryRow& h : history_) {
+    if (h.batch_id == batch) out.push_back(h.version);
+  }
+  return out;
+}
+
+Status Runner::Finish(long long batch, const std::string& state, RunReport* report) {
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  std::string fingerprint = Fingerprint(live);
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetBatchState(batch, state, ""));
+    BELLOWS_TRY(state_.SaveSnapshot(fingerprint, CanonicalJson(live).dump()));
+    return state_.SetHistoryState(batch, state, "", fingerprint);
+  }));
+  report->batch = batch;
+  report->batch_state = state;
+  return Status::Ok();
+}
+
+Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause, RunReport* report) {
+  report->batch = batch;
+  if (cause.code() == Code::kLockBusy) {
+    // Another runner owns the database now: touching it would race that runner.
+    Status s = cause;
+    return s.WithCode(Code::kNotRestored);
+  }
+  std::string failed_version;
+  for (const StepRow& r : rows) {
+    if (r.status != kDone) {
+      failed_version = r.migration_version;
+      break;
+    }
+  }
+  BELLOWS_TRY(exec_->InTransaction([&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
+  Status undo = exec_->Undo(batch, rows);
+  if (undo.ok()) {
+    BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+      BELLOWS_TRY(state_.SetBatchState(batch, kRolledBack, cause.message()));
+      BELLOWS_TRY(state_.SetHistoryState(batch, kRolledBack, "", ""));
+      return state_.SetHistoryStateFor(batch, failed_version, kFailed, cause.message());
+    }));
+    report->batch_state = kRolledBack;
+    Status s = cause;
+    return s.WithMigration(failed_version).WithHint(
+        cause.hint().empty() ? "the batch was undone; fix the migration and run it again" : cause.hint());
+  }
+  Status recorded = exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetBatchState(batch, kFailed, cause.message() + "; undo failed: " + undo.message()));
+    return state_.SetHistoryState(batch, kFailed, cause.message(), "");
+  });
+  (void)recorded;
+  report->batch_state = kFailed;
+  Status s = BELLOWS_ERR(kNotRestored, cause.message() + "; undoing the batch failed too: " + undo.message());
+  return s.WithMigration(failed_version).WithStep(undo.step()).WithHint(
+      "bellows status shows what is left; fix it by hand, then run bellows rollback again or "
+      "bellows repair --resolve-failed");
+}
+
+Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {
+  Status s = exec_->Forward(batch, rows, false);
+  if (!s.ok()) return UndoBatch(batch, rows, s, report);
+  return exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
+    return state_.SetHistoryState(batch, kExpanded, "", "");
+  });
+}
+
+Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* report) {
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetBatchState(batch, kCompleting, ""));
+    return state_.SetHistoryState(batch, kCompleting, "", "");
+  }));
+  Status s = exec_->Forward(batch, rows, true);
+  if (s.ok()) return Finish(batch, kCompleted, report);
+  report->batch = batch;
+  bool past_point_of_no_return = std::any_of(rows.begin(), rows.end(), [](const StepRow& r) {
+    return r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone;
+  });
+  if (past_point_of_no_return || s.code() == Code::kLockBusy || s.code() == Code::kNotRestored) {
+    report->batch_state = kCompleting;
+    return s.WithCode(Code::kNotRestored)
+        .WithHint("the batch passed a step that cannot be undone; fix the cause and run bellows complete again");
+  }
+  // Back to expanded: undo the contract steps that ran.
+  std::vector<StepRow> contract;
+  for (const StepRow& r : rows) {
+    if (r.step.phase == Phase::kContract) contract.push_back(r);
+  }
+  Status undo = exec_->Undo(batch, contract);
+  if (!undo.ok()) {
+    report->batch_state = kCompleting;
+    return BELLOWS_ERR(kNotRestored, s.message() + "; undoing the contract steps failed too: " + undo.message())
+        .WithHint("bellows status shows what is left");
+  }
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, s.message()));
+    return state_.SetHistoryState(batch, kExpanded, s.message(), "");
+  }));
+  report->batch_state = kExpanded;
+  return s.WithHint("the batch is back to expanded; both versions still work. Fix the cause and run complete again, "
+                    "or roll back");
+}
+
+}  // namespace bellows

@@ -1,0 +1,115 @@
+#pragma once
+// The state tables (SPEC 5) in the target database: batches, history, steps, meta (schema
+// version) and snapshots. Created on first use; a newer bellows upgrades them, an older one
+// refuses (kUsage, exit 2). All SQL is portable, with names, literals and types from the
+// Dialect. Writes happen inside the caller's transactions; the runner lock makes the caller
+// the only writer, so ids are max + 1.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/dialect.h"
+#include "engine/plan.h"
+
+namespace bellows {
+
+inline constexpr int kStateSchemaVersion = 1;
+
+// Batch states (SPEC 4.1).
+inline constexpr const char* kStarting = "starting";
+inline constexpr const char* kExpanded = "expanded";
+inline constexpr const char* kCompleting = "completing";
+inline constexpr const char* kCompleted = "completed";
+inline constexpr const char* kRollingBack = "rolling_back";
+inline constexpr const char* kRolledBack = "rolled_back";
+inline constexpr const char* kFailed = "failed";
+
+// Step statuses.
+inline constexpr const char* kPending = "pending";
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kDone = "done";
+inline constexpr const char* kUndone = "undone";
+
+struct BatchRow {
+  long long id = 0;
+  std::string state;
+  std::string command;      // start, apply, rollback
+  std::string kind;         // "forward" or "rollback" (of completed migrations)
+  std::string version_name;
+  VersionSpec version;      // the version the batch makes live
+  std::string latest_sql;
+  std::string plan_hash;
+  std::string error;
+  std::string applied_by;
+  std::string started_at, finished_at;
+};
+
+struct HistoryRow {
+  long long id = 0;
+  std::string version, name, file, kind, checksum, down_checksum;
+  long long batch_id = 0;
+  std::string state;
+  std::string started_at, finished_at;
+  long long duration_ms = 0;
+  std::string applied_by, bellows_version, fingerprint, plan_hash;
+  std::string inverse;       // JSON array of operations, or "" when irreversible
+  std::string irreversible;  // why it cannot be undone
+  std::string error;
+};
+
+struct StepRow {
+  PlannedStep step;
+  std::string migration_version;
+  std::string status;
+  std::string checkpoint;  // backfill: JSON array of the last key done
+  std::string error;
+};
+
+class StateStore {
+ public:
+  StateStore(Connection& conn) : conn_(conn), d_(conn.dialect()) {}
+
+  // Whether the state tables exist (status and history read without creating them).
+  Result<bool> Exists();
+  // Creates or upgrades the state tables. kUsage when they are newer than this bellows.
+  Status Ensure();
+
+  Result<std::vector<HistoryRow>> History();
+  Result<std::optional<BatchRow>> Batch(long long id);
+  // The newest batch that is not completed or rolled back.
+  Result<std::optional<BatchRow>> InFlight();
+  // The newest completed forward batch (its version is live).
+  Result<std::optional<BatchRow>> LastCompleted();
+  Result<std::vector<StepRow>> Steps(long long batch);
+
+  // Writers; call inside a transaction.
+  Result<long long> InsertBatch(const BatchRow& b);
+  Status SetBatchState(long long batch, const std::string& state, const std::string& error);
+  Status InsertHistory(const HistoryRow& h);
+  Status SetHistoryState(long long batch, const std::string& state, const std::string& error,
+                         const std::string& fingerprint);
+  Status SetHistoryStateById(long long id, const std::string& state);
+  // The row of `version` in `batch` only.
+  Status SetHistoryStateFor(long long batch, const std::string& version, const std::string& state,
+                            const std::string& error);
+  Status InsertSteps(long long batch, const std::vector<StepRow>& steps);
+  Status SetStepStatus(long long batch, int seq, const std::string& status, const std::string& error);
+  Status SetCheckpoint(long long batch, int seq, const std::string& checkpoint);
+  Status SaveSnapshot(const std::string& fingerprint, const std::string& snapshot);
+  Result<std::optional<std::string>> Snapshot(const std::string& fingerprint);
+
+  std::string Quote(std::string_view s) const { return d_.QuoteString(s); }
+
+ private:
+  Result<long long> NextId(const std::string& table);
+  BatchRow ToBatch(const Row& r) const;
+
+  Connection& conn_;
+  const Dialect& d_;
+};
+
+// Current UTC time, RFC 3339 with seconds ("2026-11-25T08:52:00Z").
+std::string NowUtc();
+
+}  // namespace bellows
