@@ -22,6 +22,8 @@ enum class Capability {
   kVersionSchemas,       // versions are schemas/databases of views an application selects
   kNotValidConstraints,  // ADD CONSTRAINT ... NOT VALID, then VALIDATE
   kConcurrentIndex,      // CREATE INDEX CONCURRENTLY (outside a transaction)
+  kUniqueConstraints,    // named UNIQUE constraints apart from indexes (PostgreSQL); elsewhere
+                         // a unique constraint is a unique index
 };
 
 // A query that must return no rows; when it returns one, the step fails with `message`

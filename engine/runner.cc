@@ -33,16 +33,16 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
       Status s = BELLOWS_ERR(kInvalid, "applied migration " + version + " (" + row->file +
                                            ") is missing from the migration directory");
       s.WithHint("restore the file, or pass --allow-missing if it was removed on purpose");
-      if (!options.allow_missing) return s;
-      inv.warnings.push_back(s.message());
+      if (!options.allow_missing) inv.problems.push_back(s);
+      else inv.warnings.push_back(s.message());
     } else if (m->checksum != row->checksum || m->down_checksum != row->down_checksum) {
       bool down = m->checksum == row->checksum;
-      return BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
+      inv.problems.push_back(BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
                                        " was edited after it was applied (recorded checksum " +
                                        (down ? row->down_checksum : row->checksum).substr(0, 12) + "..., file " +
                                        (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
           .WithMigration(m->id)
-          .WithHint("restore the file as it was applied, or accept the edit with bellows repair --accept-checksums");
+          .WithHint("restore the file as it was applied, or accept the edit with bellows repair --accept-checksums"));
     }
     std::optional<Version> v = Version::Parse(version);
     if (v && (!highest || *highest < *v)) highest = v;
@@ -59,12 +59,12 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
     }
     if (m.kind != MigrationKind::kRepeatable && highest && m.version < *highest && !options.allow_out_of_order &&
         !m.allow_out_of_order) {
-      return BELLOWS_ERR(kInvalid, "pending migration " + m.file + " has version " + m.version.canonical() +
+      inv.problems.push_back(BELLOWS_ERR(kInvalid, "pending migration " + m.file + " has version " + m.version.canonical() +
                                        ", below the highest applied version " + highest->canonical() +
                                        " (out of order)")
           .WithMigration(m.id)
           .WithHint("give it a higher version, or pass --allow-out-of-order (or mark the file "
-                    "-- bellows:allow-out-of-order) to apply it anyway");
+                    "-- bellows:allow-out-of-order) to apply it anyway"));
     }
     inv.pending.push_back(&m);
   }
@@ -128,6 +128,7 @@ std::string Runner::VersionPrefix() const {
 
 Result<Inventory> Runner::Refresh() {
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(conn_, dir_, options_));
+  if (!inv.problems.empty()) return inv.problems.front();
   history_ = inv.history;
   if (!options_.to.empty()) {
     std::optional<Version> to = Version::Parse(options_.to);
@@ -175,6 +176,7 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
     b.version = plan.version;
     b.latest_sql = plan.latest_sql;
     b.applied_by = options_.applied_by;
+    b.plan_hash = plan_hash_;
     BELLOWS_ASSIGN_OR_RETURN(id, state_.InsertBatch(b));
     if (kind == "forward") {
       for (const MigrationPlan& m : plan.migrations) {
@@ -189,6 +191,7 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
         h.state = kStarting;
         h.applied_by = options_.applied_by;
         h.bellows_version = BELLOWS_VERSION;
+        h.plan_hash = plan_hash_;
         h.inverse = m.irreversible.empty() ? m.inverse.dump() : "";
         h.irreversible = m.irreversible;
         BELLOWS_TRY(state_.InsertHistory(h));

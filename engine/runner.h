@@ -56,10 +56,13 @@ struct Inventory {
   std::optional<BatchRow> in_flight;
   std::string current_version;             // highest completed version
   std::vector<std::string> warnings;
+  // What stops a run (kInvalid): an applied file edited or missing, a pending file below the
+  // highest applied version. Commands that change the database refuse on the first one;
+  // status lists them.
+  std::vector<Status> problems;
 };
 
-// Reads the state (without creating it) and checks the directory against it: an applied
-// file edited or missing, a pending file below the highest applied version (kInvalid).
+// Reads the state (without creating it) and checks the directory against it.
 Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const RunOptions& options);
 
 class Runner {
@@ -71,6 +74,8 @@ class Runner {
   Status Complete(RunReport* report);
   Status Apply(RunReport* report);
   Status Rollback(RunReport* report);
+  // Runs a saved plan exactly (SPEC 3), after checking that its inputs still hold.
+  Status ApplyPlan(const struct PlanDocument& doc, RunReport* report);
 
  private:
   Status Open();                 // state tables, lock, executor
@@ -97,6 +102,7 @@ class Runner {
   std::unique_ptr<RunnerLock> lock_;
   std::unique_ptr<Executor> exec_;
   std::vector<HistoryRow> history_;
+  std::string plan_hash_;  // recorded on batches and history rows
   std::map<long long, std::vector<std::string>> recorded_;  // versions of batches this run recorded
 };
 

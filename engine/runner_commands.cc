@@ -5,6 +5,7 @@
 
 #include "engine/data_checks.h"
 #include "engine/ops/registry.h"
+#include "engine/plan_file.h"
 #include "engine/runner.h"
 #include "engine/strings.h"
 
@@ -119,6 +120,35 @@ Status Runner::Apply(RunReport* report) {
   if (report->applied.empty()) {
     report->nothing_to_do = true;
     report->lines.push_back("nothing to do: the database is up to date");
+  }
+  return Status::Ok();
+}
+
+Status Runner::ApplyPlan(const PlanDocument& doc, RunReport* report) {
+  BELLOWS_TRY(Open());
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
+  report->warnings = inv.warnings;
+  BELLOWS_ASSIGN_OR_RETURN(PlanInputs now, CurrentInputs(conn_, inv, inv.pending));
+  std::vector<std::string> differences = CompareInputs(doc.inputs, now);
+  if (!differences.empty()) {
+    return BELLOWS_ERR(kConflict, "the saved plan is stale: " + Join(differences, "; "))
+        .WithHint("make the plan again with bellows plan --out, review it, then apply it");
+  }
+  if (doc.batches.empty()) {
+    report->nothing_to_do = true;
+    report->lines.push_back("nothing to do: the plan is empty");
+    return Status::Ok();
+  }
+  plan_hash_ = doc.plan_hash;
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  BELLOWS_TRY(RunDataChecks(conn_, live, doc.batches.front()));
+  for (const BatchPlan& plan : doc.batches) {
+    std::vector<StepRow> rows;
+    BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
+    BELLOWS_TRY(Expand(batch, rows, report));
+    BELLOWS_TRY(Contract(batch, rows, report));
+    for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
+    report->version_name = plan.version.name;
   }
   return Status::Ok();
 }

@@ -144,12 +144,19 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
     r.sql.push_back("CREATE VIEW " + view + " AS SELECT " + Join(select, ", ") + " FROM " + T);
 
     std::string checks;
+    std::string insert_checks;  // an insert that omits a column gets its default first
     auto raise = [&](const std::string& condition, const std::string& message) {
       checks += "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) + ") WHERE " + condition + ";\n";
     };
     for (const std::string& n : v.not_null) {
-      raise("NEW." + QuoteIdentifier(n) + " IS NULL", "NOT NULL constraint failed: " + v.name + "." + n);
+      std::string message = "NOT NULL constraint failed: " + v.name + "." + n;
+      std::string line = "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) + ") WHERE NEW." +
+                         QuoteIdentifier(n) + " IS NULL;\n";
+      checks += line;
+      auto c = std::find_if(v.columns.begin(), v.columns.end(), [&](const ViewColumn& vc) { return vc.name == n; });
+      if (c == v.columns.end() || !c->def.default_expr) insert_checks += line;
     }
+    const size_t not_null_end = checks.size();
     for (const Constraint& c : v.checks) {
       if (c.kind == ConstraintKind::kCheck) {
         BELLOWS_ASSIGN_OR_RETURN(std::string check, BindColumns(c.check, lex, from_new));
@@ -187,7 +194,8 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
     // A NULL written by the new version into a shadow column looks like an old-version insert
     // to the base trigger, which then computes the shadow from `up`: put the NULL back.
     for (const ViewColumn& c : v.columns) {
-      if (!StartsWith(c.physical, "_bellows_")) continue;
+      // With a default the insert above already put the default in; nothing to put back.
+      if (!StartsWith(c.physical, "_bellows_") || (c.def.default_expr && !c.def.identity)) continue;
       std::string inserted_row;
       if (HasRowid(*t)) {
         inserted_row = "rowid = last_insert_rowid()";
@@ -200,8 +208,9 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
                 " AND NEW." + QuoteIdentifier(c.name) + " IS NULL;\n";
     }
     std::string where_key = " WHERE " + Join(key_match, " AND ");
+    insert_checks += checks.substr(not_null_end);
     r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_ins") + " INSTEAD OF INSERT ON " +
-                    view + "\nBEGIN\n" + checks + insert + "END");
+                    view + "\nBEGIN\n" + insert_checks + insert + "END");
     r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_upd") + " INSTEAD OF UPDATE ON " +
                     view + "\nBEGIN\n" + checks + "  UPDATE " + T + " SET " + Join(upd_sets, ", ") +
                     where_key + ";\nEND");

@@ -45,7 +45,7 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   const std::string ptable = b.PhysicalTable(table_);
 
   t->columns.push_back(col);
-  for (const Constraint& c : constraints) t->constraints.push_back(c);
+  for (const Constraint& c : constraints) AddToModel(b, *t, c);
   for (const Constraint& c : constraints) {
     if (c.kind == ConstraintKind::kCheck) BELLOWS_TRY(CheckExpression(b, *t, c.check, "check"));
   }
@@ -53,7 +53,8 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   if (is_new) {
     BELLOWS_TRY(b.Expand(steps::AddColumn{ptable, col}, Step(steps::DropColumn{ptable, col.name})));
     for (const Constraint& c : constraints) {
-      BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, c}, Step(steps::DropConstraint{ptable, c})));
+      auto [step, inverse] = AddConstraintStep(b, ptable, c);
+      BELLOWS_TRY(b.Expand(step, inverse));
     }
     return Status::Ok();
   }

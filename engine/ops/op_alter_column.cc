@@ -116,12 +116,12 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
   spec.references = references_;
   BELLOWS_ASSIGN_OR_RETURN(std::vector<Constraint> constraints, ConstraintsFor(b, table_, spec));
   for (const Constraint& con : constraints) {
-    if (t->FindConstraint(con.name) != nullptr) {
+    if (t->FindConstraint(con.name) != nullptr || b.schema().FindIndexTable(con.name) != nullptr) {
       return b.Error(Code::kInvalid, "constraint \"" + con.name + "\" already exists on " + table_);
     }
   }
   *c = after;
-  for (const Constraint& con : constraints) t->constraints.push_back(con);
+  for (const Constraint& con : constraints) AddToModel(b, *t, con);
   BELLOWS_TRY(CheckExpression(b, *t, down, "down"));
   for (const Constraint& con : constraints) {
     if (con.kind == ConstraintKind::kCheck) BELLOWS_TRY(CheckExpression(b, *t, con.check, "check"));
@@ -134,7 +134,8 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     BELLOWS_TRY(b.Expand(steps::AlterColumn{ptable, pcolumn, to, up == column_ ? "" : up},
                          Step(steps::AlterColumn{ptable, pcolumn, from, down == column_ ? "" : down})));
     for (const Constraint& con : constraints) {
-      BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, con}, Step(steps::DropConstraint{ptable, con})));
+      auto [step, inverse] = AddConstraintStep(b, ptable, con);
+      BELLOWS_TRY(b.Expand(step, inverse));
     }
     return Status::Ok();
   }

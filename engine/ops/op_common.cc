@@ -194,6 +194,32 @@ Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std
   return c;
 }
 
+bool UniqueAsIndex(const BatchBuilder& b) { return !b.dialect().Supports(Capability::kUniqueConstraints); }
+
+Index UniqueIndex(const Constraint& c) {
+  Index i;
+  i.name = c.name;
+  i.unique = true;
+  for (const std::string& col : c.columns) i.keys.push_back({col, "", false, ""});
+  return i;
+}
+
+void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c) {
+  if (c.kind == ConstraintKind::kUnique && UniqueAsIndex(b)) {
+    table.indexes.push_back(UniqueIndex(c));
+  } else {
+    table.constraints.push_back(c);
+  }
+}
+
+std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable, const Constraint& c) {
+  if (c.kind == ConstraintKind::kUnique && UniqueAsIndex(b)) {
+    Index i = UniqueIndex(c);
+    return {steps::CreateIndex{ptable, i}, steps::DropIndex{ptable, i}};
+  }
+  return {steps::AddConstraint{ptable, c}, steps::DropConstraint{ptable, c}};
+}
+
 Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::string& table, const ColumnSpec& spec) {
   std::vector<Constraint> out;
   std::string base = table + "_" + spec.name;

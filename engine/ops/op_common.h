@@ -70,6 +70,15 @@ Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::strin
                                                const ColumnSpec& spec);
 Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std::string> columns);
 
+// Where the dialect has no UNIQUE constraints apart from indexes (SQLite, MySQL), a unique
+// constraint that an operation adds to an existing table is a unique index of that name.
+bool UniqueAsIndex(const BatchBuilder& b);
+Index UniqueIndex(const Constraint& c);
+// Adds `c` to `table` in the model as the dialect keeps it (constraint or unique index).
+void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c);
+// The step adding `c` to physical table `ptable`, with its inverse.
+std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable, const Constraint& c);
+
 // Validation helpers, all failing with the builder's current operation in the message.
 Result<Table*> RequireTable(BatchBuilder& b, const std::string& table);
 Result<Column*> RequireColumn(BatchBuilder& b, Table& table, const std::string& column);

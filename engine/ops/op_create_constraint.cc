@@ -111,12 +111,13 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
     return b.Error(Code::kInvalid, "constraint \"" + name_ + "\" already exists");
   }
   BELLOWS_ASSIGN_OR_RETURN(Constraint c, Build(b, *t));
-  t->constraints.push_back(c);
+  AddToModel(b, *t, c);
   const std::string ptable = b.PhysicalTable(table_);
   Constraint physical = c;
   for (std::string& col : physical.columns) col = b.PhysicalColumn(table_, col);
   if (b.IsNew(table_)) {
-    return b.Expand(steps::AddConstraint{ptable, physical}, Step(steps::DropConstraint{ptable, physical}));
+    auto [step, inverse] = AddConstraintStep(b, ptable, physical);
+    return b.Expand(step, inverse);
   }
   if (c.kind == ConstraintKind::kForeignKey && physical.columns.size() == 1) {
     b.Check({DataCheck::Kind::kReferencesExist, ptable, b.dialect().QuoteIdentifier(physical.columns[0]), c.ref_table,
@@ -134,7 +135,8 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
     b.Contract(steps::ValidateConstraint{table_, c}, std::nullopt);
     return Status::Ok();
   }
-  return b.Expand(steps::AddConstraint{ptable, physical}, Step(steps::DropConstraint{ptable, physical}));
+  auto [step, inverse] = AddConstraintStep(b, ptable, physical);
+  return b.Expand(step, inverse);
 }
 
 std::optional<std::vector<OperationPtr>> CreateConstraintOp::Inverse(const Schema&, std::string*) const {

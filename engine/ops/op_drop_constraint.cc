@@ -17,6 +17,16 @@ Result<OperationPtr> DropConstraintOp::Parse(const Node& fields) {
 Status DropConstraintOp::Plan(BatchBuilder& b) const {
   BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
   const Constraint* found = t->FindConstraint(name_);
+  const Index* unique = t->FindIndex(name_);
+  if (found == nullptr && unique != nullptr && unique->unique) {
+    // A unique constraint kept as a unique index (SQLite, MySQL).
+    Index index = *unique;
+    std::erase_if(t->indexes, [&](const Index& i) { return i.name == name_; });
+    const std::string ptable = b.PhysicalTable(table_);
+    if (b.IsNew(table_)) return b.Expand(steps::DropIndex{ptable, index}, Step(steps::CreateIndex{ptable, index}));
+    b.Contract(steps::DropIndex{table_, index}, Step(steps::CreateIndex{table_, index}));
+    return Status::Ok();
+  }
   if (found == nullptr) {
     std::vector<std::string> names;
     for (const Constraint& c : t->constraints) {
@@ -42,6 +52,12 @@ Status DropConstraintOp::Plan(BatchBuilder& b) const {
 std::optional<std::vector<OperationPtr>> DropConstraintOp::Inverse(const Schema& before, std::string* why) const {
   const Table* t = before.FindTable(table_);
   const Constraint* c = t ? t->FindConstraint(name_) : nullptr;
+  const Index* unique = t ? t->FindIndex(name_) : nullptr;
+  if (c == nullptr && unique != nullptr && unique->unique) {
+    Constraint u = MakeConstraint(name_, ConstraintKind::kUnique, {});
+    for (const IndexKey& k : unique->keys) u.columns.push_back(k.column.empty() ? k.expression : k.column);
+    return std::vector<OperationPtr>{CreateConstraintOp::From(table_, u)};
+  }
   if (c == nullptr) {
     *why = "constraint " + name_ + " did not exist before";
     return std::nullopt;

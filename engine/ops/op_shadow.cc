@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/expr_binder.h"
+#include "engine/ops/op_common.h"
 
 namespace bellows {
 
@@ -58,14 +59,16 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     for (const Constraint& con : snapshot.constraints) {
       if (!Involves(con, old_physical)) continue;
       Constraint copy = con;
-      copy.name = b.ObjectName(con.name.empty() ? ptable + "_" + p.column + "_" + ConstraintKindName(con.kind) : con.name);
+      std::string final_name = con.name.empty() ? ptable + "_" + p.column + "_" + ConstraintKindName(con.kind) : con.name;
+      copy.name = b.ObjectName(final_name);
       for (std::string& c : copy.columns) {
         if (c == old_physical) c = shadow;
       }
       if (!copy.check.empty()) copy.check = RenameIdentifier(copy.check, old_physical, shadow, lex);
       copy.validated = false;
-      BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, copy}, Step(steps::DropConstraint{ptable, copy})));
-      renames.emplace_back(copy.name, con.name);
+      auto [step, inverse] = AddConstraintStep(b, ptable, copy);
+      BELLOWS_TRY(b.Expand(step, inverse));
+      renames.emplace_back(copy.name, con.name.empty() && copy.kind != ConstraintKind::kUnique ? "" : final_name);
     }
   }
 
@@ -86,7 +89,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
       BELLOWS_ASSIGN_OR_RETURN(pc.check, BindColumns(c.check, lex, to_physical));
     }
     pc.validated = false;
-    BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, pc}, Step(steps::DropConstraint{ptable, pc})));
+    auto [step, inverse] = AddConstraintStep(b, ptable, pc);
+    BELLOWS_TRY(b.Expand(step, inverse));
     renames.emplace_back(pc.name, c.name);
     if (c.kind != ConstraintKind::kUnique) b.PendingConstraint(p.table, c);
   }

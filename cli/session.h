@@ -1,0 +1,57 @@
+#pragma once
+// What every command shares: the global flags, merged with the environment and bellows.yaml
+// (flags > environment > file), the migration directory, the connection, the output.
+
+#include <memory>
+#include <string>
+
+#include "cli/output.h"
+#include "engine/config.h"
+#include "engine/dialect.h"
+#include "engine/loader.h"
+#include "engine/runner.h"
+
+namespace CLI {
+class App;
+}
+
+namespace bellows::cli {
+
+struct GlobalOptions {
+  std::string url, dir, dir_format, format = "text", config, schema, version_prefix;
+  std::string lock_timeout, lock_wait, lock_stale, batch_pause;
+  int lock_retries = -1;
+  int batch_size = -1;
+  bool verbose = false;
+  bool quiet = false;
+};
+
+class Session {
+ public:
+  Session(const GlobalOptions& options, Output& out);
+
+  // Reads bellows.yaml (--config, else ./bellows.yaml when present).
+  Status Init();
+  const ProjectConfig& config() const { return config_; }
+  const GlobalOptions& options() const { return options_; }
+  Output& out() { return out_; }
+  CliEvents& events() { return events_; }
+
+  std::string Url() const;  // "" when none is set anywhere
+  std::string DirPath() const;
+  Result<Directory> LoadDir();
+  Result<std::unique_ptr<Connection>> Connect();
+  Result<RunOptions> MakeRunOptions();
+  DialectOptions MakeDialectOptions() const;
+
+ private:
+  GlobalOptions options_;
+  Output& out_;
+  CliEvents events_;
+  ProjectConfig config_;
+};
+
+// Adds the global flags to `app` (the main app; subcommands fall through to it).
+void AddGlobalFlags(CLI::App& app, GlobalOptions& options);
+
+}  // namespace bellows::cli

@@ -1,0 +1,35 @@
+#pragma once
+// bellows.yaml (SPEC 7): project settings. Precedence is flags > environment > file; the CLI
+// merges them, this reads the file.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace bellows {
+
+struct ProjectConfig {
+  std::string path;                  // the file read ("" = none)
+  std::optional<std::string> url;
+  std::optional<std::string> dir;    // relative to the file's directory
+  std::optional<std::string> dir_format;
+  std::optional<std::string> schema;
+  std::optional<std::string> state_schema;
+  std::optional<std::string> state_prefix;
+  std::optional<std::string> version_prefix;
+  std::optional<std::string> lock_timeout, lock_wait, lock_stale, batch_pause;
+  std::optional<long long> lock_retries, batch_size;
+  std::optional<bool> require_sum;
+  std::vector<std::string> dialects;  // dialects the project targets (validate, lint)
+};
+
+// Reads `path`. kUsage when it cannot be read, kInvalid (file:line:column) when it is
+// malformed or has an unknown key.
+Result<ProjectConfig> LoadConfig(const std::string& path);
+
+// The text `bellows init` writes.
+std::string DefaultConfigText(const std::string& url);
+
+}  // namespace bellows
