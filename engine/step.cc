@@ -217,7 +217,8 @@ bool ApplyStep(const Step& step, Schema& schema) {
           [&](const steps::SwapColumn& s) {
             Table* t = table_of(s.table);
             if (!t || !t->FindColumn(s.shadow)) return false;
-            // Without an old column (add_column) the shadow keeps its position.
+            // The final column takes the old column's position; without an old column
+            // (add_column) the shadow's.
             int position = t->FindColumn(s.column) ? t->ColumnIndex(s.column) : t->ColumnIndex(s.shadow);
             if (t->FindColumn(s.column)) {
               std::erase_if(t->indexes, [&](const Index& i) { return i.Covers(s.column); });
@@ -225,8 +226,8 @@ bool ApplyStep(const Step& step, Schema& schema) {
                 return std::find(c.columns.begin(), c.columns.end(), s.column) != c.columns.end() ||
                        (c.kind == ConstraintKind::kCheck && MentionsColumn(c.check, s.column));
               });
-              std::erase_if(t->columns, [&](const Column& c) { return c.name == s.column; });
-              position = t->ColumnIndex(s.shadow);
+              std::erase_if(t->columns, [&](const Column& c) { return c.name == s.shadow; });
+              position = t->ColumnIndex(s.column);
             }
             Column final_def = s.final_def;
             final_def.name = s.column;
