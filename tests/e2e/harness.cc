@@ -1,0 +1,120 @@
+#include "tests/e2e/harness.h"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace bellows::e2e {
+
+namespace fs = std::filesystem;
+
+Db::Db(const std::string& path) {
+  REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK);
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+std::string Db::Exec(const std::string& sql) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = rc == SQLITE_OK ? "" : (error ? error : "error");
+  sqlite3_free(error);
+  return message;
+}
+
+void Db::Must(const std::string& sql) {
+  std::string error = Exec(sql);
+  INFO(sql);
+  REQUIRE(error == "");
+}
+
+Table Db::Query(const std::string& sql) {
+  Table out;
+  sqlite3_stmt* stmt = nullptr;
+  INFO(sql);
+  REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const unsigned char* v = sqlite3_column_text(stmt, i);
+      row.push_back(v ? reinterpret_cast<const char*>(v) : "NULL");
+    }
+    out.push_back(row);
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+Project::Project() {
+  char tmpl[] = "/tmp/bellows-e2e-XXXXXX";
+  char* made = mkdtemp(tmpl);
+  REQUIRE(made != nullptr);
+  dir_ = made;
+  fs::create_directories(dir_ + "/migrations");
+}
+
+Project::~Project() {
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void Project::Write(const std::string& name, const std::string& text) {
+  std::ofstream out(dir_ + "/migrations/" + name, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+void Project::Remove(const std::string& name) { fs::remove(dir_ + "/migrations/" + name); }
+
+void Project::CopyMigrations(const std::string& source) {
+  for (const auto& entry : fs::directory_iterator(source)) {
+    if (entry.is_regular_file()) fs::copy_file(entry.path(), dir_ + "/migrations/" + entry.path().filename().string(), fs::copy_options::overwrite_existing);
+  }
+}
+
+namespace {
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+}  // namespace
+
+Run Project::Bellows(const std::string& args, const std::map<std::string, std::string>& env, bool plain) const {
+  std::string cmd = "cd " + ShellQuote(dir_) + " && env -u BELLOWS_URL -u DATABASE_URL";
+  for (const auto& [k, v] : env) cmd += " " + k + "=" + ShellQuote(v);
+  cmd += " " + ShellQuote(BELLOWS_BIN);
+  if (!plain) cmd += " --dir migrations --url " + ShellQuote(url());
+  cmd += " " + args + " > out.txt 2> err.txt";
+  int status = std::system(cmd.c_str());
+  Run r;
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  r.out = ReadAll(dir_ + "/out.txt");
+  r.err = ReadAll(dir_ + "/err.txt");
+  return r;
+}
+
+std::string ExamplesDir() { return BELLOWS_EXAMPLES; }
+
+Table Rows(Db& db, const std::string& table, const std::string& columns) {
+  return db.Query("SELECT " + columns + " FROM \"" + table + "\" ORDER BY rowid");
+}
+
+Table SchemaSql(Db& db) {
+  return db.Query("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'bellows_%' "
+                  "AND name NOT LIKE 'sqlite_%' ORDER BY type, name");
+}
+
+}  // namespace bellows::e2e

@@ -1,0 +1,84 @@
+#pragma once
+// End-to-end test harness: runs the real bellows binary in a temporary project directory and
+// reads the SQLite database with libsqlite3, as a user would check it.
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bellows::e2e {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+using Table = std::vector<std::vector<std::string>>;  // NULL reads as "NULL"
+
+// A SQLite connection of the test, as an application would hold it.
+class Db {
+ public:
+  explicit Db(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  // Runs `sql`; returns "" or the error message.
+  std::string Exec(const std::string& sql);
+  Table Query(const std::string& sql);
+  // Exec that must succeed (REQUIREs inside).
+  void Must(const std::string& sql);
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A temporary project: a migration directory and a database file, removed afterwards.
+class Project {
+ public:
+  Project();
+  ~Project();
+  Project(const Project&) = delete;
+  Project& operator=(const Project&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::string db_path() const { return dir_ + "/app.db"; }
+  std::string url() const { return "sqlite:" + db_path(); }
+  // Writes migrations/<name>.
+  void Write(const std::string& name, const std::string& text);
+  void Remove(const std::string& name);
+  // Copies every file of `source` into migrations/.
+  void CopyMigrations(const std::string& source);
+  // Runs bellows with --dir migrations --url <db> (unless `plain`), in the project directory.
+  Run Bellows(const std::string& args, const std::map<std::string, std::string>& env = {}, bool plain = false) const;
+
+ private:
+  std::string dir_;
+};
+
+std::string ExamplesDir();
+// Rows of a table as text, in insertion (rowid) order.
+Table Rows(Db& db, const std::string& table, const std::string& columns = "*");
+// The schema as sqlite_schema keeps it (without bellows' state tables).
+Table SchemaSql(Db& db);
+
+}  // namespace bellows::e2e
+
+namespace doctest {
+template <>
+struct StringMaker<bellows::e2e::Table> {
+  static String convert(const bellows::e2e::Table& t) {
+    std::string out = "{";
+    for (const auto& row : t) {
+      out += "(";
+      for (size_t i = 0; i < row.size(); ++i) out += (i ? ", " : "") + row[i];
+      out += ")";
+    }
+    return (out + "}").c_str();
+  }
+};
+}  // namespace doctest
