@@ -33,9 +33,9 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   std::string up;
   if (!up_.empty()) {
     BELLOWS_ASSIGN_OR_RETURN(up, TextFor(b, up_, "up"));
-    if (const Table* old = b.old_schema().FindTable(b.PhysicalTable(table_))) {
-      BELLOWS_TRY(CheckExpression(b, *old, up, "up"));
-    }
+    // Over the row as the old version sees it (the table as it is, for a table of this batch).
+    const Table* old = b.old_schema().FindTable(b.PhysicalTable(table_));
+    BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
   }
   const bool is_new = b.IsNew(table_);
   if (col.identity && !is_new && !allow_copy_) {

@@ -104,7 +104,8 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     BELLOWS_ASSIGN_OR_RETURN(down, TextFor(b, down_, "down"));
   }
   const std::string ptable = b.PhysicalTable(table_);
-  if (const Table* old = b.old_schema().FindTable(ptable)) BELLOWS_TRY(CheckExpression(b, *old, up, "up"));
+  const Table* old = b.old_schema().FindTable(ptable);
+  BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
 
   ColumnSpec spec;
   spec.name = column_;

@@ -1,0 +1,194 @@
+// Crash and resume (SPEC 4.0): bellows is killed with SIGKILL right after each state record
+// it commits (BELLOWS_FAULT_AFTER_STEP=N); status must say where it stopped, and the next
+// run must resume (or roll back) to exactly the state of a run that never crashed.
+
+#include <doctest/doctest.h>
+
+#include "tests/e2e/harness.h"
+
+namespace bellows::e2e {
+
+namespace {
+
+const char* kBase = R"yaml(operations:
+  - create_table:
+      table: accounts
+      columns:
+        - {name: id, type: integer, identity: true, primary_key: true}
+        - {name: owner, type: text, nullable: false}
+        - {name: balance, type: integer}
+        - {name: legacy, type: text}
+  - create_index: {name: accounts_owner_idx, table: accounts, columns: [owner]}
+)yaml";
+
+const char* kChange = R"yaml(description: several expand/contract operations on one table
+operations:
+  - alter_column:
+      table: accounts
+      column: balance
+      type: bigint
+      nullable: false
+      up: COALESCE(balance, 0)
+      down: balance
+  - add_column:
+      table: accounts
+      column: {name: currency, type: varchar(3), nullable: false, default: "'EUR'"}
+      up: "'EUR'"
+  - rename_column: {table: accounts, from: owner, to: holder}
+  - drop_column: {table: accounts, column: legacy}
+  - create_index: {name: accounts_currency_idx, table: accounts, columns: [currency]}
+)yaml";
+
+const int kKilled = 128 + 9;
+
+// Schema and rows of the user tables: what must equal a clean run.
+Table Observable(const Project& p) {
+  Db db(p.db_path());
+  Table out = SchemaSql(db);
+  for (const auto& t : db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
+    for (const auto& r : db.Query("SELECT * FROM \"" + t[0] + "\" ORDER BY rowid")) {
+      std::vector<std::string> tagged = {t[0]};
+      tagged.insert(tagged.end(), r.begin(), r.end());
+      out.push_back(tagged);
+    }
+  }
+  return out;
+}
+
+void Setup(Project& p) {
+  p.Write("0001_accounts.yaml", kBase);
+  REQUIRE(p.Bellows("apply").exit_code == 0);
+  Db db(p.db_path());
+  for (int i = 1; i <= 10; ++i) {
+    db.Must("INSERT INTO accounts (owner, balance, legacy) VALUES ('o" + std::to_string(i) + "', " +
+            (i % 3 == 0 ? std::string("NULL") : std::to_string(i * 100)) + ", 'x')");
+  }
+  p.Write("0002_change.yaml", kChange);
+}
+
+std::map<std::string, std::string> Fault(int n) { return {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}}; }
+
+}  // namespace
+
+TEST_CASE("crash: start killed after every record resumes to the clean result") {
+  Project clean;
+  Setup(clean);
+  REQUIRE(clean.Bellows("start --batch-size 3").exit_code == 0);
+  REQUIRE(clean.Bellows("complete").exit_code == 0);
+  const Table expected = Observable(clean);
+
+  int crashes = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    Project p;
+    Setup(p);
+    Run r = p.Bellows("start --batch-size 3", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run status = p.Bellows("status");
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("in flight: batch") != std::string::npos);
+    // Killed after the last record, the batch is already expanded; before it, start resumes.
+    if (status.out.find("is expanded") == std::string::npos) {
+      CHECK(status.out.find("is starting") != std::string::npos);
+      Run resumed = p.Bellows("start --batch-size 3");
+      INFO(resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+    } else {
+      CHECK(p.Bellows("start").exit_code == 7);  // refuses an expanded batch
+    }
+    REQUIRE(p.Bellows("complete").exit_code == 0);
+    CHECK(Observable(p) == expected);
+  }
+  CHECK(crashes >= 8);  // every expand step and every backfill batch was a crash point
+}
+
+TEST_CASE("crash: complete killed after every record resumes to the clean result") {
+  Project clean;
+  Setup(clean);
+  REQUIRE(clean.Bellows("start").exit_code == 0);
+  REQUIRE(clean.Bellows("complete").exit_code == 0);
+  const Table expected = Observable(clean);
+
+  int crashes = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    Project p;
+    Setup(p);
+    REQUIRE(p.Bellows("start").exit_code == 0);
+    Run r = p.Bellows("complete", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run status = p.Bellows("status");
+    CHECK(status.exit_code == 0);
+    if (status.out.find("in flight: none") == std::string::npos) {
+      CHECK(status.out.find("is completing") != std::string::npos);
+      Run resumed = p.Bellows("complete");
+      INFO(resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+    }
+    CHECK(Observable(p) == expected);
+  }
+  CHECK(crashes >= 5);
+}
+
+TEST_CASE("crash: rollback killed after every record rolls back to the state before start") {
+  Project before;
+  Setup(before);
+  const Table expected = Observable(before);
+  int crashes = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    Project p;
+    Setup(p);
+    REQUIRE(p.Bellows("start").exit_code == 0);
+    Run r = p.Bellows("rollback", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run status = p.Bellows("status");
+    CHECK(status.exit_code == 0);
+    if (status.out.find("in flight: none") == std::string::npos) {
+      CHECK(status.out.find("is rolling_back") != std::string::npos);
+      Run resumed = p.Bellows("rollback");
+      INFO(resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+    }
+    CHECK(Observable(p) == expected);
+  }
+  CHECK(crashes >= 5);
+}
+
+TEST_CASE("crash: apply of the shop example killed anywhere is finished by the next apply") {
+  Project clean;
+  clean.CopyMigrations(ExamplesDir() + "/shop/migrations");
+  REQUIRE(clean.Bellows("apply --to 7").exit_code == 0);
+  REQUIRE(clean.Bellows("apply").exit_code == 0);
+  Db clean_db(clean.db_path());
+  const Table expected_schema = SchemaSql(clean_db);
+  const Table expected_orders = clean_db.Query("SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id");
+
+  int crashes = 0;
+  for (int n = 1; n < 200; n += 3) {
+    CAPTURE(n);
+    Project p;
+    p.CopyMigrations(ExamplesDir() + "/shop/migrations");
+    REQUIRE(p.Bellows("apply --to 7").exit_code == 0);
+    Run r = p.Bellows("apply", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run resumed = p.Bellows("apply");
+    INFO(resumed.err);
+    REQUIRE(resumed.exit_code == 0);
+    Db db(p.db_path());
+    CHECK(SchemaSql(db) == expected_schema);
+    CHECK(db.Query("SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id") == expected_orders);
+    CHECK(db.Query("SELECT count(*) FROM bellows_history WHERE state = 'completed'") == Table{{"13"}});
+  }
+  CHECK(crashes >= 3);
+}
+
+}  // namespace bellows::e2e
