@@ -93,7 +93,9 @@ std::string BatchBuilder::ObjectName(std::string_view base) const {
 }
 
 Status BatchBuilder::ClaimColumn(std::string_view table, std::string_view column, bool rename) {
-  std::string key = PhysicalTable(table) + "." + PhysicalColumn(table, column);
+  // Keyed by the column's new-version name: a rename claims the new name, so a later alter
+  // of that name is the "rename, then alter" conflict.
+  std::string key = PhysicalTable(table) + "." + std::string(column);
   auto it = claimed_.find(key);
   if (it != claimed_.end() && !rename) {
     std::string earlier = it->second == "rename" ? "renamed" : "changed through a shadow column";

@@ -73,8 +73,9 @@ class BatchBuilder {
 
   // Name of a bellows object: "_bellows_" + base, shortened to the dialect's limit.
   std::string ObjectName(std::string_view base) const;
-  // Records that `column` of `table` gets a shadow (or is renamed) in this batch; fails when
-  // an earlier operation of the batch already did (SPEC 4.1).
+  // Records that `column` of `table` gets a shadow in this batch, or (rename) that a column is
+  // renamed to `column`; fails when an earlier operation of the batch shadowed that column or
+  // renamed a column to it (SPEC 4.1).
   Status ClaimColumn(std::string_view table, std::string_view column, bool rename);
 
   // The (old-name -> physical) and (new-name -> physical) maps of a table.

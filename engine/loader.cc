@@ -11,6 +11,7 @@
 
 #include "engine/checksum.h"
 #include "engine/migration_yaml.h"
+#include "engine/sql_lexer.h"
 #include "engine/ops/op_sql.h"
 #include "engine/sql_file.h"
 #include "engine/strings.h"
@@ -175,6 +176,15 @@ SqlMarkers MarkersOf(DirFormat f) {
   }
 }
 
+// Whether SQL text holds no statement: whitespace, -- and /* */ comments, semicolons.
+bool OnlyComments(std::string_view text) {
+  LexOptions lex;
+  for (const Token& t : Tokenize(text, lex)) {
+    if (!t.IsTrivia() && !t.IsPunct(';')) return false;
+  }
+  return true;
+}
+
 std::string Stem(const std::string& file) {
   std::string s = file;
   for (const char* ext : {".up.sql", ".down.sql", ".yaml", ".yml", ".sql"}) {
@@ -239,7 +249,7 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
       }
       m.no_transaction = sections.no_transaction;
       m.allow_out_of_order = sections.allow_out_of_order;
-      bool empty = !sections.up || Trim(sections.up->text.all().value_or("")).empty();
+      bool empty = !sections.up || OnlyComments(sections.up->text.all().value_or(""));
       if (!empty || sections.contract) {
         SqlSection up = sections.up.value_or(SqlSection{DialectText(""), {shown, 1, 1}});
         m.operations.push_back(std::make_shared<SqlOp>(up, sections.down, sections.contract, sections.no_transaction));

@@ -76,6 +76,7 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
                                            " of an existing table is not supported")
         .WithHint("use an sql operation, or add a new key column and switch to it in steps");
   }
+  if (!b.IsNew(table_)) BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
   const Column before = *c;
   Column after = before;
   if (type_) {
@@ -140,7 +141,6 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     }
     return Status::Ok();
   }
-  BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
   if (!after.nullable && before.nullable) {
     b.Check({DataCheck::Kind::kNoNulls, ptable, up, "", "",
              "column " + table_ + "." + column_ + " becomes NOT NULL but up computes NULL for a row",

@@ -38,7 +38,7 @@ Status RenameColumnOp::Plan(BatchBuilder& b) const {
     std::string physical = b.PhysicalColumn(table_, from_);
     return b.Expand(steps::RenameColumn{table, physical, to_}, Step(steps::RenameColumn{table, to_, physical}));
   }
-  BELLOWS_TRY(b.ClaimColumn(table_, from_, true));
+  BELLOWS_TRY(b.ClaimColumn(table_, to_, true));
   b.RenameMappedColumn(table_, from_, to_);
   b.Contract(steps::RenameColumn{table_, from_, to_}, Step(steps::RenameColumn{table_, to_, from_}));
   return Status::Ok();
