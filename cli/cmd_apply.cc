@@ -11,10 +11,13 @@ Command SetupApply(CLI::App& app) {
     bool complete_in_flight = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("apply", "start + complete every pending batch (no compatibility window)");
+  CLI::App* sub =
+      app.add_subcommand("apply", "start + complete every pending batch (no compatibility window)");
   AddLifecycleFlags(sub, *o);
-  sub->add_option("--plan", o->plan, "Run exactly this saved plan (bellows plan --out); refused when it is stale");
-  sub->add_flag("--complete-in-flight", o->complete_in_flight, "Also complete a batch that bellows start started");
+  sub->add_option("--plan", o->plan,
+                  "Run exactly this saved plan (bellows plan --out); refused when it is stale");
+  sub->add_flag("--complete-in-flight", o->complete_in_flight,
+                "Also complete a batch that bellows start started");
   return {sub, [o](Session& s) -> Status {
             BELLOWS_ASSIGN_OR_RETURN(Prepared p, Prepare(s, *o));
             p.run.complete_in_flight = o->complete_in_flight;

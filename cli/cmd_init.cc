@@ -6,7 +6,8 @@
 namespace bellows::cli {
 
 Command SetupInit(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("init", "Create bellows.yaml, the migration directory and its bellows.sum");
+  CLI::App* sub = app.add_subcommand(
+      "init", "Create bellows.yaml, the migration directory and its bellows.sum");
   return {sub, [](Session& s) -> Status {
             std::string config = s.options().config.empty() ? "bellows.yaml" : s.options().config;
             std::string url = s.Url().empty() ? "sqlite:app.db" : s.Url();

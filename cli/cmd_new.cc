@@ -11,8 +11,10 @@ Command SetupNew(CLI::App& app) {
     bool sql = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("new", "Write the next migration file (YAML operations, or SQL with --sql)");
-  sub->add_option("slug", o->slug, "Name of the migration: lowercase letters, digits, underscores")->required();
+  CLI::App* sub = app.add_subcommand(
+      "new", "Write the next migration file (YAML operations, or SQL with --sql)");
+  sub->add_option("slug", o->slug, "Name of the migration: lowercase letters, digits, underscores")
+      ->required();
   sub->add_flag("--sql", o->sql, "Write a SQL file with -- bellows:up / -- bellows:down sections");
   return {sub, [o](Session& s) -> Status {
             BELLOWS_ASSIGN_OR_RETURN(Directory dir, s.LoadDir());

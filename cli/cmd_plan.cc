@@ -24,13 +24,19 @@ Command SetupPlan(CLI::App& app) {
     bool allow_missing = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("plan", "Show what apply/start would do: batches, steps, SQL, locks, undo");
-  sub->add_flag("--offline", o->offline, "Plan the whole directory without a database (needs --dialect)");
-  sub->add_option("--dialect", o->dialect, "Dialect for --offline")->check(CLI::IsMember({"sqlite", "postgres", "mysql"}));
-  sub->add_option("--out", o->out, "Save the plan (with its plan_hash) for bellows apply --plan FILE");
+  CLI::App* sub = app.add_subcommand(
+      "plan", "Show what apply/start would do: batches, steps, SQL, locks, undo");
+  sub->add_flag("--offline", o->offline,
+                "Plan the whole directory without a database (needs --dialect)");
+  sub->add_option("--dialect", o->dialect, "Dialect for --offline")
+      ->check(CLI::IsMember({"sqlite", "postgres", "mysql"}));
+  sub->add_option("--out", o->out,
+                  "Save the plan (with its plan_hash) for bellows apply --plan FILE");
   sub->add_option("--to", o->to, "Plan up to and including this version");
-  sub->add_flag("--allow-out-of-order", o->allow_out_of_order, "Accept pending files below the highest applied version");
-  sub->add_flag("--allow-missing", o->allow_missing, "Accept applied versions whose files are gone");
+  sub->add_flag("--allow-out-of-order", o->allow_out_of_order,
+                "Accept pending files below the highest applied version");
+  sub->add_flag("--allow-missing", o->allow_missing,
+                "Accept applied versions whose files are gone");
   return {sub, [o](Session& s) -> Status {
             BELLOWS_ASSIGN_OR_RETURN(Directory dir, s.LoadDir());
             PlanRequest req;
@@ -61,16 +67,19 @@ Command SetupPlan(CLI::App& app) {
               BELLOWS_ASSIGN_OR_RETURN(inv, TakeInventory(*conn, dir, run));
               if (!inv.problems.empty()) return inv.problems.front();
               if (inv.in_flight) {
-                s.out().Warn("batch " + std::to_string(inv.in_flight->id) + " is " + inv.in_flight->state +
+                s.out().Warn("batch " + std::to_string(inv.in_flight->id) + " is " +
+                             inv.in_flight->state +
                              ": complete or roll it back before the pending migrations can start");
               }
               req.dialect = &conn->dialect();
               BELLOWS_ASSIGN_OR_RETURN(req.base, conn->Introspect());
-              req.version_prefix = run.version_prefix.empty() ? conn->dialect().DefaultVersionPrefix(conn->DatabaseName())
-                                                              : run.version_prefix;
+              req.version_prefix = run.version_prefix.empty()
+                                       ? conn->dialect().DefaultVersionPrefix(conn->DatabaseName())
+                                       : run.version_prefix;
               pending = inv.pending;
-              header = "plan for " + s.out().Mask(conn->Describe()) + " (" + std::string(conn->dialect().Name()) + " " +
-                       conn->ServerVersion() + "), current version " +
+              header = "plan for " + s.out().Mask(conn->Describe()) + " (" +
+                       std::string(conn->dialect().Name()) + " " + conn->ServerVersion() +
+                       "), current version " +
                        (inv.current_version.empty() ? "none" : inv.current_version);
               s.out().fields()["offline"] = false;
             }
@@ -83,10 +92,12 @@ Command SetupPlan(CLI::App& app) {
             }
             req.pending = pending;
             BELLOWS_ASSIGN_OR_RETURN(PlannedBatches planned, PlanBatches(req));
-            if (conn && !planned.batches.empty()) BELLOWS_TRY(RunDataChecks(*conn, req.base, planned.batches.front()));
+            if (conn && !planned.batches.empty())
+              BELLOWS_TRY(RunDataChecks(*conn, req.base, planned.batches.front()));
             if (!conn) {
               for (const BatchPlan& b : planned.batches) {
-                for (const DataCheck& c : b.data_checks) s.out().Warn(c.op + ": checked online only: " + c.message);
+                for (const DataCheck& c : b.data_checks)
+                  s.out().Warn(c.op + ": checked online only: " + c.message);
               }
             }
             nlohmann::json batches = nlohmann::json::array();
@@ -94,7 +105,9 @@ Command SetupPlan(CLI::App& app) {
             s.out().fields()["dialect"] = std::string(req.dialect->Name());
             s.out().fields()["batches"] = batches;
             if (!o->out.empty()) {
-              if (!conn) return BELLOWS_ERR(kUsage, "--out needs a database: a saved plan is tied to its state");
+              if (!conn)
+                return BELLOWS_ERR(kUsage,
+                                   "--out needs a database: a saved plan is tied to its state");
               PlanDocument doc;
               BELLOWS_ASSIGN_OR_RETURN(doc.inputs, CurrentInputs(*conn, inv, inv.pending));
               doc.batches = planned.batches;

@@ -11,11 +11,14 @@ Command SetupRollback(CLI::App& app) {
     bool allow_data_loss = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand(
-      "rollback", "Undo the in-flight batch; with --steps N or --to VERSION, undo completed migrations (blocking)");
-  sub->add_option("--steps", o->steps, "Roll back the N newest completed migrations")->check(CLI::PositiveNumber);
+  CLI::App* sub = app.add_subcommand("rollback",
+                                     "Undo the in-flight batch; with --steps N or --to VERSION, "
+                                     "undo completed migrations (blocking)");
+  sub->add_option("--steps", o->steps, "Roll back the N newest completed migrations")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--to", o->to_version, "Roll back every completed migration above VERSION");
-  sub->add_flag("--allow-data-loss", o->allow_data_loss, "Allow an undo that drops tables or columns holding data");
+  sub->add_flag("--allow-data-loss", o->allow_data_loss,
+                "Allow an undo that drops tables or columns holding data");
   return {sub, [o](Session& s) -> Status {
             BELLOWS_ASSIGN_OR_RETURN(Prepared p, Prepare(s, *o));
             p.run.rollback_steps = o->steps;

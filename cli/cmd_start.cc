@@ -6,7 +6,8 @@ namespace bellows::cli {
 
 Command SetupStart(CLI::App& app) {
   auto o = std::make_shared<LifecycleOptions>();
-  CLI::App* sub = app.add_subcommand("start", "Expand the pending batch: old and new application versions both work");
+  CLI::App* sub = app.add_subcommand(
+      "start", "Expand the pending batch: old and new application versions both work");
   AddLifecycleFlags(sub, *o);
   return {sub, [o](Session& s) -> Status {
             BELLOWS_ASSIGN_OR_RETURN(Prepared p, Prepare(s, *o));

@@ -6,95 +6,115 @@
 namespace bellows::cli {
 
 Command SetupStatus(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("status", "Current version, in-flight batch, pending and failed migrations");
-  return {sub, [](Session& s) -> Status {
-            BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, s.Connect());
-            BELLOWS_ASSIGN_OR_RETURN(Directory dir, s.LoadDir());
-            BELLOWS_ASSIGN_OR_RETURN(RunOptions run, s.MakeRunOptions());
-            BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(*conn, dir, run));
-            auto& f = s.out().fields();
-            s.out().Line("database: " + s.out().Mask(conn->Describe()) + " (" + std::string(conn->dialect().Name()) +
-                         " " + conn->ServerVersion() + ")");
-            s.out().Line("current version: " + (inv.current_version.empty() ? "none" : inv.current_version) + " (" +
-                         Count(static_cast<long long>(inv.applied.size()), "migration") + " applied)");
-            f["current_version"] = inv.current_version.empty() ? nlohmann::json(nullptr) : nlohmann::json(inv.current_version);
-            f["applied_count"] = inv.applied.size();
-            f["state_tables"] = inv.state_exists;
-            if (inv.in_flight) {
-              const BatchRow& b = *inv.in_flight;
-              StateStore state(*conn);
-              BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> steps, state.Steps(b.id));
-              int done = 0;
-              const StepRow* next = nullptr;
-              nlohmann::json remaining = nlohmann::json::array();
-              for (const StepRow& r : steps) {
-                if (r.status == kDone) {
-                  ++done;
-                } else {
-                  if (next == nullptr && r.status != kUndone) next = &r;
-                  remaining.push_back({{"seq", r.step.seq}, {"phase", PhaseName(r.step.phase)},
-                                       {"description", r.step.description}, {"status", r.status},
-                                       {"migration", r.migration_version}});
-                }
-              }
-              std::vector<std::string> versions;
-              for (const HistoryRow& h : inv.history) {
-                if (h.batch_id == b.id) versions.push_back(h.version);
-              }
-              s.out().Line("in flight: batch " + std::to_string(b.id) + " (" + Join(versions, ", ") + ") is " + b.state +
-                           ", started by " + b.command + " at " + b.started_at + "; " + std::to_string(done) + "/" +
-                           std::to_string(steps.size()) + " steps done");
-              if (!b.version_name.empty()) s.out().Line("  new version: " + b.version_name);
-              if (next != nullptr) {
-                s.out().Line("  next step: [" + std::to_string(next->step.seq) + "] " + PhaseName(next->step.phase) + " " +
-                             next->step.description + (next->status == kRunning ? " (interrupted while running)" : ""));
-              }
-              if (!b.error.empty()) s.out().Line("  error: " + b.error);
-              std::string todo = b.state == kStarting    ? "run start to resume, or rollback"
-                                 : b.state == kExpanded  ? "deploy the new version, then complete (or rollback)"
-                                 : b.state == kCompleting ? "run complete to finish"
-                                 : b.state == kFailed    ? "fix what the error says, then rollback (or repair --resolve-failed)"
-                                                         : "run rollback to finish";
-              s.out().Line("  to do: " + todo);
-              f["in_flight"] = {{"batch", b.id},          {"state", b.state},     {"command", b.command},
-                                {"version", b.version_name}, {"migrations", versions}, {"steps_done", done},
-                                {"steps_total", steps.size()}, {"remaining_steps", remaining},
-                                {"error", b.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.error)}};
+  CLI::App* sub = app.add_subcommand(
+      "status", "Current version, in-flight batch, pending and failed migrations");
+  return {
+      sub, [](Session& s) -> Status {
+        BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, s.Connect());
+        BELLOWS_ASSIGN_OR_RETURN(Directory dir, s.LoadDir());
+        BELLOWS_ASSIGN_OR_RETURN(RunOptions run, s.MakeRunOptions());
+        BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(*conn, dir, run));
+        auto& f = s.out().fields();
+        s.out().Line("database: " + s.out().Mask(conn->Describe()) + " (" +
+                     std::string(conn->dialect().Name()) + " " + conn->ServerVersion() + ")");
+        s.out().Line(
+            "current version: " + (inv.current_version.empty() ? "none" : inv.current_version) +
+            " (" + Count(static_cast<long long>(inv.applied.size()), "migration") + " applied)");
+        f["current_version"] = inv.current_version.empty() ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(inv.current_version);
+        f["applied_count"] = inv.applied.size();
+        f["state_tables"] = inv.state_exists;
+        if (inv.in_flight) {
+          const BatchRow& b = *inv.in_flight;
+          StateStore state(*conn);
+          BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> steps, state.Steps(b.id));
+          int done = 0;
+          const StepRow* next = nullptr;
+          nlohmann::json remaining = nlohmann::json::array();
+          for (const StepRow& r : steps) {
+            if (r.status == kDone) {
+              ++done;
             } else {
-              s.out().Line("in flight: none");
-              f["in_flight"] = nullptr;
+              if (next == nullptr && r.status != kUndone) next = &r;
+              remaining.push_back({{"seq", r.step.seq},
+                                   {"phase", PhaseName(r.step.phase)},
+                                   {"description", r.step.description},
+                                   {"status", r.status},
+                                   {"migration", r.migration_version}});
             }
-            nlohmann::json pending = nlohmann::json::array();
-            for (const Migration* m : inv.pending) {
-              pending.push_back({{"version", m->VersionText()}, {"name", m->name}, {"file", m->file}});
-            }
-            f["pending"] = pending;
-            s.out().Line("pending: " + (inv.pending.empty() ? std::string("none") : std::to_string(inv.pending.size())));
-            for (const Migration* m : inv.pending) s.out().Line("  " + m->VersionText() + " " + m->name + " (" + m->file + ")");
-            std::map<std::string, const HistoryRow*> latest;
-            for (const HistoryRow& h : inv.history) latest[h.version] = &h;
-            nlohmann::json failed = nlohmann::json::array(), irreversible = nlohmann::json::array();
-            for (const auto& [version, h] : latest) {
-              if (h->state == kFailed) {
-                failed.push_back({{"version", version}, {"name", h->name}, {"error", h->error}});
-                s.out().Line("failed: " + version + " " + h->name + ": " + h->error);
-              }
-              if (h->state == kCompleted && h->inverse.empty() && !h->irreversible.empty()) {
-                irreversible.push_back({{"version", version}, {"reason", h->irreversible}});
-              }
-            }
-            f["failed"] = failed;
-            f["irreversible"] = irreversible;
-            if (!irreversible.empty()) s.out().Line("irreversible once completed: " + std::to_string(irreversible.size()) + " migration(s); rollback stops above them");
-            nlohmann::json problems = nlohmann::json::array();
-            for (const Status& p : inv.problems) {
-              problems.push_back(p.message());
-              s.out().Line("problem: " + p.message());
-            }
-            f["problems"] = problems;
-            s.out().Warnings(inv.warnings);
-            return Status::Ok();
-          }};
+          }
+          std::vector<std::string> versions;
+          for (const HistoryRow& h : inv.history) {
+            if (h.batch_id == b.id) versions.push_back(h.version);
+          }
+          s.out().Line("in flight: batch " + std::to_string(b.id) + " (" + Join(versions, ", ") +
+                       ") is " + b.state + ", started by " + b.command + " at " + b.started_at +
+                       "; " + std::to_string(done) + "/" + std::to_string(steps.size()) +
+                       " steps done");
+          if (!b.version_name.empty()) s.out().Line("  new version: " + b.version_name);
+          if (next != nullptr) {
+            s.out().Line("  next step: [" + std::to_string(next->step.seq) + "] " +
+                         PhaseName(next->step.phase) + " " + next->step.description +
+                         (next->status == kRunning ? " (interrupted while running)" : ""));
+          }
+          if (!b.error.empty()) s.out().Line("  error: " + b.error);
+          std::string todo =
+              b.state == kStarting     ? "run start to resume, or rollback"
+              : b.state == kExpanded   ? "deploy the new version, then complete (or rollback)"
+              : b.state == kCompleting ? "run complete to finish"
+              : b.state == kFailed
+                  ? "fix what the error says, then rollback (or repair --resolve-failed)"
+                  : "run rollback to finish";
+          s.out().Line("  to do: " + todo);
+          f["in_flight"] = {
+              {"batch", b.id},
+              {"state", b.state},
+              {"command", b.command},
+              {"version", b.version_name},
+              {"migrations", versions},
+              {"steps_done", done},
+              {"steps_total", steps.size()},
+              {"remaining_steps", remaining},
+              {"error", b.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.error)}};
+        } else {
+          s.out().Line("in flight: none");
+          f["in_flight"] = nullptr;
+        }
+        nlohmann::json pending = nlohmann::json::array();
+        for (const Migration* m : inv.pending) {
+          pending.push_back({{"version", m->VersionText()}, {"name", m->name}, {"file", m->file}});
+        }
+        f["pending"] = pending;
+        s.out().Line("pending: " + (inv.pending.empty() ? std::string("none")
+                                                        : std::to_string(inv.pending.size())));
+        for (const Migration* m : inv.pending)
+          s.out().Line("  " + m->VersionText() + " " + m->name + " (" + m->file + ")");
+        std::map<std::string, const HistoryRow*> latest;
+        for (const HistoryRow& h : inv.history) latest[h.version] = &h;
+        nlohmann::json failed = nlohmann::json::array(), irreversible = nlohmann::json::array();
+        for (const auto& [version, h] : latest) {
+          if (h->state == kFailed) {
+            failed.push_back({{"version", version}, {"name", h->name}, {"error", h->error}});
+            s.out().Line("failed: " + version + " " + h->name + ": " + h->error);
+          }
+          if (h->state == kCompleted && h->inverse.empty() && !h->irreversible.empty()) {
+            irreversible.push_back({{"version", version}, {"reason", h->irreversible}});
+          }
+        }
+        f["failed"] = failed;
+        f["irreversible"] = irreversible;
+        if (!irreversible.empty())
+          s.out().Line("irreversible once completed: " + std::to_string(irreversible.size()) +
+                       " migration(s); rollback stops above them");
+        nlohmann::json problems = nlohmann::json::array();
+        for (const Status& p : inv.problems) {
+          problems.push_back(p.message());
+          s.out().Line("problem: " + p.message());
+        }
+        f["problems"] = problems;
+        s.out().Warnings(inv.warnings);
+        return Status::Ok();
+      }};
 }
 
 }  // namespace bellows::cli

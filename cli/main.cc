@@ -1,9 +1,9 @@
 // bellows: the command line. Parses flags, runs one subcommand, maps its Status to the exit
 // code (cli/exit_codes.cc) and prints text or one JSON object.
 
-#include <CLI/CLI.hpp>
-
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -12,22 +12,24 @@
 int main(int argc, char** argv) {
   using namespace bellows;
   using namespace bellows::cli;
-  CLI::App app{"bellows " BELLOWS_VERSION
-               ": versioned schema migrations with zero-downtime expand/contract\n"
-               "for SQLite, PostgreSQL and MySQL/MariaDB.\n\n"
-               "Lifecycle: start (expand; old and new application versions both work) -> deploy the\n"
-               "application -> complete (contract). apply = start + complete. rollback undoes an in-flight\n"
-               "batch, or completed migrations with --steps/--to.\n\n"
-               "Exit codes: 0 ok, 1 failed and undone, 2 usage/connection, 3 drift, 4 validation,\n"
-               "5 lock not acquired, 6 failed and not restored, 7 refused by recorded state.",
-               "bellows"};
+  CLI::App app{
+      "bellows " BELLOWS_VERSION
+      ": versioned schema migrations with zero-downtime expand/contract\n"
+      "for SQLite, PostgreSQL and MySQL/MariaDB.\n\n"
+      "Lifecycle: start (expand; old and new application versions both work) -> deploy the\n"
+      "application -> complete (contract). apply = start + complete. rollback undoes an in-flight\n"
+      "batch, or completed migrations with --steps/--to.\n\n"
+      "Exit codes: 0 ok, 1 failed and undone, 2 usage/connection, 3 drift, 4 validation,\n"
+      "5 lock not acquired, 6 failed and not restored, 7 refused by recorded state.",
+      "bellows"};
   app.set_version_flag("--version", std::string("bellows ") + BELLOWS_VERSION);
   app.require_subcommand(1);
   GlobalOptions global;
   AddGlobalFlags(app, global);
-  std::vector<Command> commands = {SetupInit(app),     SetupNew(app),     SetupHash(app),     SetupValidate(app),
-                                   SetupPlan(app),     SetupApply(app),   SetupStart(app),    SetupComplete(app),
-                                   SetupRollback(app), SetupStatus(app),  SetupHistory(app),  SetupLatest(app)};
+  std::vector<Command> commands = {SetupInit(app),     SetupNew(app),      SetupHash(app),
+                                   SetupValidate(app), SetupPlan(app),     SetupApply(app),
+                                   SetupStart(app),    SetupComplete(app), SetupRollback(app),
+                                   SetupStatus(app),   SetupHistory(app),  SetupLatest(app)};
   for (Command& c : commands) c.app->fallthrough();
   try {
     app.parse(argc, argv);

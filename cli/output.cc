@@ -1,16 +1,17 @@
 #include "cli/output.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
+#include <unistd.h>
 
 #include "cli/exit_codes.h"
 #include "engine/url.h"
 
 namespace bellows::cli {
 
-std::string Output::Mask(const std::string& text) const { return url_.empty() ? text : MaskSecrets(text, url_); }
+std::string Output::Mask(const std::string& text) const {
+  return url_.empty() ? text : MaskSecrets(text, url_);
+}
 
 void Output::Line(const std::string& text) {
   if (!json()) std::cout << Mask(text) << "\n";
@@ -36,15 +37,19 @@ int Output::Finish(const Status& status) {
     if (status.ok()) {
       out["error"] = nullptr;
     } else {
-      nlohmann::json e = {{"class", CodeName(status.code())}, {"message", Mask(status.message())},
-                          {"hint", status.hint().empty() ? nlohmann::json(nullptr) : nlohmann::json(Mask(status.hint()))}};
+      nlohmann::json e = {{"class", CodeName(status.code())},
+                          {"message", Mask(status.message())},
+                          {"hint", status.hint().empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(Mask(status.hint()))}};
       const auto& loc = status.location();
       e["file"] = loc && !loc->file.empty() ? nlohmann::json(loc->file) : nlohmann::json(nullptr);
       e["line"] = loc && loc->line > 0 ? nlohmann::json(loc->line) : nlohmann::json(nullptr);
       e["column"] = loc && loc->column > 0 ? nlohmann::json(loc->column) : nlohmann::json(nullptr);
-      e["migration"] = status.migration().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.migration());
+      e["migration"] =
+          status.migration().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.migration());
       e["step"] = status.step().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.step());
-      e["sql_state"] = status.sql_state().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.sql_state());
+      e["sql_state"] =
+          status.sql_state().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.sql_state());
       out["error"] = e;
     }
     std::cout << out.dump(2) << "\n";
@@ -82,14 +87,15 @@ void CliEvents::Emit(const nlohmann::json& event) {
       int width = 30;
       int filled = total > 0 ? static_cast<int>(width * done / total) : width;
       std::cerr << "\r      [" << std::string(static_cast<size_t>(filled), '#')
-                << std::string(static_cast<size_t>(width - filled), '.') << "] " << done << "/" << total << " rows"
-                << std::flush;
+                << std::string(static_cast<size_t>(width - filled), '.') << "] " << done << "/"
+                << total << " rows" << std::flush;
       bar_open_ = true;
     }
   } else if (name == "retry") {
     close_bar();
-    std::cerr << "  lock wait: " << event.value("error", "") << "; retrying in " << event.value("wait_ms", 0LL)
-              << "ms (attempt " << event.value("attempt", 0) << ")\n";
+    std::cerr << "  lock wait: " << event.value("error", "") << "; retrying in "
+              << event.value("wait_ms", 0LL) << "ms (attempt " << event.value("attempt", 0)
+              << ")\n";
   } else if (name == "lock_wait") {
     close_bar();
     std::cerr << "waiting for the runner lock held by " << event.value("holder", "") << "\n";

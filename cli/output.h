@@ -15,7 +15,8 @@ namespace bellows::cli {
 
 class Output {
  public:
-  Output(std::string command, std::string format) : command_(std::move(command)), format_(std::move(format)) {}
+  Output(std::string command, std::string format)
+      : command_(std::move(command)), format_(std::move(format)) {}
 
   const std::string& format() const { return format_; }
   bool json() const { return format_ == "json"; }

@@ -33,16 +33,19 @@ std::string PlanText(const std::vector<BatchPlan>& batches, const std::string& h
     for (size_t m = 0; m < plan.migrations.size(); ++m) {
       const MigrationPlan& mp = plan.migrations[m];
       out << "  " << mp.version << " " << mp.name << " (" << mp.kind << ", " << mp.file << ")";
-      if (!mp.irreversible.empty()) out << "  [irreversible once completed: " << mp.irreversible << "]";
+      if (!mp.irreversible.empty())
+        out << "  [irreversible once completed: " << mp.irreversible << "]";
       out << "\n";
       for (const PlannedStep& s : plan.steps) {
         if (s.migration != static_cast<int>(m)) continue;
-        out << "    " << PhaseName(s.phase) << std::string(9 - std::string(PhaseName(s.phase)).size(), ' ') << "["
-            << s.seq << "] " << s.description << "  (" << Flags(s.forward) << (s.destructive ? ", point of no return" : "")
-            << ")\n";
+        out << "    " << PhaseName(s.phase)
+            << std::string(9 - std::string(PhaseName(s.phase)).size(), ' ') << "[" << s.seq << "] "
+            << s.description << "  (" << Flags(s.forward)
+            << (s.destructive ? ", point of no return" : "") << ")\n";
         for (const std::string& sql : s.forward.outside_before) out << Indent(sql, "        | ");
         for (const std::string& sql : s.forward.sql) out << Indent(sql, "        | ");
-        for (const StepCheck& c : s.forward.checks) out << "        check: " << c.query << " returns no rows\n";
+        for (const StepCheck& c : s.forward.checks)
+          out << "        check: " << c.query << " returns no rows\n";
         for (const std::string& sql : s.forward.outside_after) out << Indent(sql, "        | ");
         if (!s.inverse) {
           out << "        undo: none\n";
@@ -66,18 +69,24 @@ std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::strin
     out << "\n### Batch " << (b + 1) << " → version `" << plan.version.name << "`\n";
     for (size_t m = 0; m < plan.migrations.size(); ++m) {
       const MigrationPlan& mp = plan.migrations[m];
-      out << "\n#### `" << mp.version << "` " << mp.name << " (" << mp.kind << ", `" << mp.file << "`)\n\n";
-      if (!mp.irreversible.empty()) out << "> **Irreversible once completed:** " << mp.irreversible << "\n\n";
+      out << "\n#### `" << mp.version << "` " << mp.name << " (" << mp.kind << ", `" << mp.file
+          << "`)\n\n";
+      if (!mp.irreversible.empty())
+        out << "> **Irreversible once completed:** " << mp.irreversible << "\n\n";
       out << "| # | phase | step | lock | cost | undo |\n|---|---|---|---|---|---|\n";
       std::string sql;
       for (const PlannedStep& s : plan.steps) {
         if (s.migration != static_cast<int>(m)) continue;
-        out << "| " << s.seq << " | " << PhaseName(s.phase) << " | " << ReplaceAll(s.description, "|", "\\|") << " | "
-            << s.forward.lock << (s.forward.blocks_writes ? " ⚠️" : "") << " | " << s.forward.cost
-            << (s.destructive ? " (point of no return)" : "") << " | " << (s.inverse ? "yes" : "**no**") << " |\n";
-        for (const std::string& q : s.forward.sql) sql += "-- step " + std::to_string(s.seq) + "\n" + q + ";\n";
+        out << "| " << s.seq << " | " << PhaseName(s.phase) << " | "
+            << ReplaceAll(s.description, "|", "\\|") << " | " << s.forward.lock
+            << (s.forward.blocks_writes ? " ⚠️" : "") << " | " << s.forward.cost
+            << (s.destructive ? " (point of no return)" : "") << " | "
+            << (s.inverse ? "yes" : "**no**") << " |\n";
+        for (const std::string& q : s.forward.sql)
+          sql += "-- step " + std::to_string(s.seq) + "\n" + q + ";\n";
       }
-      if (!sql.empty()) out << "\n<details><summary>SQL</summary>\n\n```sql\n" << sql << "```\n\n</details>\n";
+      if (!sql.empty())
+        out << "\n<details><summary>SQL</summary>\n\n```sql\n" << sql << "```\n\n</details>\n";
     }
     for (const std::string& w : plan.warnings) out << "\n- ⚠️ " << w << "\n";
   }

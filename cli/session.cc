@@ -1,11 +1,11 @@
 #include "cli/session.h"
 
-#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include <CLI/CLI.hpp>
 
 #include "dialects/open.h"
 #include "engine/duration.h"
@@ -16,19 +16,27 @@ namespace bellows::cli {
 namespace fs = std::filesystem;
 
 void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
-  app.add_option("--url", o.url, "Database URL: sqlite:path.db, postgres://..., mysql://... (else BELLOWS_URL, DATABASE_URL, bellows.yaml)");
+  app.add_option("--url", o.url,
+                 "Database URL: sqlite:path.db, postgres://..., mysql://... (else BELLOWS_URL, "
+                 "DATABASE_URL, bellows.yaml)");
   app.add_option("--dir", o.dir, "Migration directory (default: migrations/ beside bellows.yaml)");
-  app.add_option("--dir-format", o.dir_format, "Directory format: auto, bellows, golang-migrate, flyway, dbmate, goose")
+  app.add_option("--dir-format", o.dir_format,
+                 "Directory format: auto, bellows, golang-migrate, flyway, dbmate, goose")
       ->check(CLI::IsMember({"auto", "bellows", "golang-migrate", "flyway", "dbmate", "goose"}));
   app.add_option("--format", o.format, "Output: text or json (plan also markdown)")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   app.add_option("--config", o.config, "Settings file (default: ./bellows.yaml when present)");
   app.add_option("--schema", o.schema, "Target schema (PostgreSQL)");
-  app.add_option("--version-prefix", o.version_prefix, "Prefix of version names (default: the schema, database or 'main')");
-  app.add_option("--lock-timeout", o.lock_timeout, "How long a statement waits for a lock that blocks the application (default 2s)");
-  app.add_option("--lock-retries", o.lock_retries, "Retries of a statement that timed out on a lock (default 10)");
-  app.add_option("--lock-wait", o.lock_wait, "How long to wait for another bellows run's lock (default 60s)");
-  app.add_option("--lock-stale", o.lock_stale, "SQLite: take over a lock whose heartbeat stopped this long ago (default 30s)");
+  app.add_option("--version-prefix", o.version_prefix,
+                 "Prefix of version names (default: the schema, database or 'main')");
+  app.add_option("--lock-timeout", o.lock_timeout,
+                 "How long a statement waits for a lock that blocks the application (default 2s)");
+  app.add_option("--lock-retries", o.lock_retries,
+                 "Retries of a statement that timed out on a lock (default 10)");
+  app.add_option("--lock-wait", o.lock_wait,
+                 "How long to wait for another bellows run's lock (default 60s)");
+  app.add_option("--lock-stale", o.lock_stale,
+                 "SQLite: take over a lock whose heartbeat stopped this long ago (default 30s)");
   app.add_option("--batch-size", o.batch_size, "Rows per backfill batch (default 1000)");
   app.add_option("--batch-pause", o.batch_pause, "Pause between backfill batches (default 0)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");
@@ -67,7 +75,8 @@ std::string Session::DirPath() const {
 }
 
 Result<Directory> Session::LoadDir() {
-  std::string format = !options_.dir_format.empty() ? options_.dir_format : config_.dir_format.value_or("auto");
+  std::string format =
+      !options_.dir_format.empty() ? options_.dir_format : config_.dir_format.value_or("auto");
   BELLOWS_ASSIGN_OR_RETURN(DirFormat f, ParseDirFormat(format));
   BELLOWS_ASSIGN_OR_RETURN(Directory dir, LoadDirectory(DirPath(), f));
   out_.Warnings(dir.warnings);
@@ -79,7 +88,8 @@ DialectOptions Session::MakeDialectOptions() const {
   if (config_.state_schema) d.state_schema = *config_.state_schema;
   if (config_.state_prefix) d.state_prefix = *config_.state_prefix;
   d.schema = !options_.schema.empty() ? options_.schema : config_.schema.value_or("");
-  d.version_prefix = !options_.version_prefix.empty() ? options_.version_prefix : config_.version_prefix.value_or("");
+  d.version_prefix = !options_.version_prefix.empty() ? options_.version_prefix
+                                                      : config_.version_prefix.value_or("");
   return d;
 }
 
@@ -94,14 +104,16 @@ Result<std::unique_ptr<Connection>> Session::Connect() {
   Result<std::unique_ptr<Connection>> conn = OpenConnection(url, MakeDialectOptions());
   if (!conn.ok()) {
     Status s = conn.status();
-    return Status::Error(s.code(), MaskSecrets(s.message(), url), __FILE__, __LINE__).WithHint(s.hint());
+    return Status::Error(s.code(), MaskSecrets(s.message(), url), __FILE__, __LINE__)
+        .WithHint(s.hint());
   }
   return conn;
 }
 
 Result<RunOptions> Session::MakeRunOptions() {
   RunOptions r;
-  auto duration = [&](const std::string& flag, const std::optional<std::string>& file, Millis* out) -> Status {
+  auto duration = [&](const std::string& flag, const std::optional<std::string>& file,
+                      Millis* out) -> Status {
     std::string text = !flag.empty() ? flag : file.value_or("");
     if (text.empty()) return Status::Ok();
     BELLOWS_ASSIGN_OR_RETURN(*out, ParseDuration(text));
@@ -111,12 +123,17 @@ Result<RunOptions> Session::MakeRunOptions() {
   BELLOWS_TRY(duration(options_.lock_wait, config_.lock_wait, &r.lock_wait));
   BELLOWS_TRY(duration(options_.lock_stale, config_.lock_stale, &r.lock_stale));
   BELLOWS_TRY(duration(options_.batch_pause, config_.batch_pause, &r.exec.batch_pause));
-  if (options_.lock_retries >= 0) r.exec.lock_retries = options_.lock_retries;
-  else if (config_.lock_retries) r.exec.lock_retries = static_cast<int>(*config_.lock_retries);
-  if (options_.batch_size > 0) r.exec.batch_size = options_.batch_size;
-  else if (config_.batch_size) r.exec.batch_size = static_cast<int>(*config_.batch_size);
+  if (options_.lock_retries >= 0)
+    r.exec.lock_retries = options_.lock_retries;
+  else if (config_.lock_retries)
+    r.exec.lock_retries = static_cast<int>(*config_.lock_retries);
+  if (options_.batch_size > 0)
+    r.exec.batch_size = options_.batch_size;
+  else if (config_.batch_size)
+    r.exec.batch_size = static_cast<int>(*config_.batch_size);
   if (r.exec.batch_size < 1) return BELLOWS_ERR(kUsage, "--batch-size must be at least 1");
-  if (const char* fault = std::getenv("BELLOWS_FAULT_AFTER_STEP")) r.exec.fault_after = std::atoi(fault);
+  if (const char* fault = std::getenv("BELLOWS_FAULT_AFTER_STEP"))
+    r.exec.fault_after = std::atoi(fault);
   r.require_sum = config_.require_sum.value_or(false);
   r.version_prefix = MakeDialectOptions().version_prefix;
   char host[256] = {0};

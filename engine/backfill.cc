@@ -29,12 +29,13 @@ Status Backfiller::Prepare(const std::string& checkpoint) {
   const LexOptions lex = d_.SqlSplitOptions().lex;
   std::vector<std::string> sets;
   for (const auto& [column, expr] : spec_.set) {
-    Result<std::string> bound = BindColumns(expr, lex, [&](std::string_view n) -> std::optional<std::string> {
-      for (const auto& [name, phys] : spec_.names) {
-        if (name == n) return d_.QuoteIdentifier(phys);
-      }
-      return std::nullopt;
-    });
+    Result<std::string> bound =
+        BindColumns(expr, lex, [&](std::string_view n) -> std::optional<std::string> {
+          for (const auto& [name, phys] : spec_.names) {
+            if (name == n) return d_.QuoteIdentifier(phys);
+          }
+          return std::nullopt;
+        });
     if (!bound.ok()) return bound.status();
     sets.push_back(d_.QuoteIdentifier(column) + " = (" + *bound + ")");
   }
@@ -44,8 +45,9 @@ Status Backfiller::Prepare(const std::string& checkpoint) {
     if (j.is_array()) last_ = j.get<std::vector<std::string>>();
   }
   std::string where = After(last_);
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT count(*) FROM " + d_.QuoteIdentifier(spec_.table) +
-                                                  (where.empty() ? "" : " WHERE " + where)));
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows,
+                           conn_.Query("SELECT count(*) FROM " + d_.QuoteIdentifier(spec_.table) +
+                                       (where.empty() ? "" : " WHERE " + where)));
   total_ = rows.empty() || !rows.rows[0][0] ? 0 : std::stoll(*rows.rows[0][0]);
   return Status::Ok();
 }
@@ -54,9 +56,10 @@ Status Backfiller::RunBatch(bool* finished) {
   for (const std::string& sql : d_.BackfillPrelude()) BELLOWS_TRY(conn_.Execute(sql));
   const std::string table = d_.QuoteIdentifier(spec_.table);
   const std::string after = After(last_);
-  BELLOWS_ASSIGN_OR_RETURN(Rows bound, conn_.Query("SELECT " + KeyList() + " FROM " + table +
-                                                   (after.empty() ? "" : " WHERE " + after) + " ORDER BY " + KeyList() +
-                                                   " LIMIT 1 OFFSET " + std::to_string(batch_size_ - 1)));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows bound, conn_.Query("SELECT " + KeyList() + " FROM " + table +
+                              (after.empty() ? "" : " WHERE " + after) + " ORDER BY " + KeyList() +
+                              " LIMIT 1 OFFSET " + std::to_string(batch_size_ - 1)));
   std::vector<std::string> conditions;
   if (!after.empty()) conditions.push_back(after);
   if (bound.empty()) {

@@ -14,7 +14,10 @@ namespace bellows {
 class Backfiller {
  public:
   Backfiller(Connection& conn, const steps::Backfill& spec, int batch_size)
-      : conn_(conn), d_(conn.dialect()), spec_(spec), batch_size_(batch_size < 1 ? 1 : batch_size) {}
+      : conn_(conn),
+        d_(conn.dialect()),
+        spec_(spec),
+        batch_size_(batch_size < 1 ? 1 : batch_size) {}
 
   // Reads the checkpoint of an earlier run ("" = from the start) and counts the rows.
   Status Prepare(const std::string& checkpoint);
@@ -37,8 +40,8 @@ class Backfiller {
   steps::Backfill spec_;
   int batch_size_;
   std::string set_sql_;
-  std::vector<std::string> last_;      // last key committed
-  std::vector<std::string> pending_;   // last key of the running batch
+  std::vector<std::string> last_;     // last key committed
+  std::vector<std::string> pending_;  // last key of the running batch
   long long done_ = 0, total_ = 0, pending_rows_ = 0;
 };
 

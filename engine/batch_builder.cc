@@ -38,7 +38,8 @@ std::string BatchBuilder::PhysicalColumn(std::string_view table, std::string_vie
   return c == it->second.columns.end() ? std::string(column) : c->second;
 }
 
-void BatchBuilder::MapColumn(std::string_view table, std::string_view column, std::string physical) {
+void BatchBuilder::MapColumn(std::string_view table, std::string_view column,
+                             std::string physical) {
   TableMap& m = Map(table);
   m.columns[std::string(column)] = std::move(physical);
   m.changed = true;
@@ -52,7 +53,8 @@ void BatchBuilder::RenameMappedTable(std::string_view from, std::string_view to)
   if (new_tables_.erase(std::string(from)) > 0) new_tables_.emplace(to);
 }
 
-void BatchBuilder::RenameMappedColumn(std::string_view table, std::string_view from, std::string_view to) {
+void BatchBuilder::RenameMappedColumn(std::string_view table, std::string_view from,
+                                      std::string_view to) {
   std::string physical = PhysicalColumn(table, from);
   TableMap& m = Map(table);
   m.columns.erase(std::string(from));
@@ -101,9 +103,10 @@ Status BatchBuilder::ClaimColumn(std::string_view table, std::string_view column
     std::string earlier = it->second == "rename" ? "renamed" : "changed through a shadow column";
     bool splittable = current_migration_ > 0;
     Status s = Error(input_.split_on_conflict && splittable ? Code::kConflict : Code::kInvalid,
-                     "column " + std::string(table) + "." + std::string(column) + " was already " + earlier +
-                         " earlier in this batch; one batch cannot " +
-                         (it->second == "rename" ? "rename a column and then alter it" : "shadow a column twice"));
+                     "column " + std::string(table) + "." + std::string(column) + " was already " +
+                         earlier + " earlier in this batch; one batch cannot " +
+                         (it->second == "rename" ? "rename a column and then alter it"
+                                                 : "shadow a column twice"));
     if (!splittable) return s.WithHint("split these operations into two migrations");
     const MigrationPlan& prev = plan_.migrations[static_cast<size_t>(current_migration_ - 1)];
     return s.WithHint("start the earlier migrations first: bellows start --to " + prev.version +
@@ -113,7 +116,8 @@ Status BatchBuilder::ClaimColumn(std::string_view table, std::string_view column
   return Status::Ok();
 }
 
-std::vector<std::pair<std::string, std::string>> BatchBuilder::OldNames(std::string_view physical_table) const {
+std::vector<std::pair<std::string, std::string>> BatchBuilder::OldNames(
+    std::string_view physical_table) const {
   std::vector<std::pair<std::string, std::string>> out;
   if (const Table* t = input_.base.FindTable(physical_table)) {
     for (const Column& c : t->columns) out.emplace_back(c.name, c.name);
@@ -123,7 +127,8 @@ std::vector<std::pair<std::string, std::string>> BatchBuilder::OldNames(std::str
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> BatchBuilder::NewNames(std::string_view table) const {
+std::vector<std::pair<std::string, std::string>> BatchBuilder::NewNames(
+    std::string_view table) const {
   std::vector<std::pair<std::string, std::string>> out;
   if (const Table* t = schema_.FindTable(table)) {
     for (const Column& c : t->columns) out.emplace_back(c.name, PhysicalColumn(table, c.name));
@@ -134,19 +139,23 @@ std::vector<std::pair<std::string, std::string>> BatchBuilder::NewNames(std::str
 Status BatchBuilder::Error(Code code, std::string message) const {
   Status s = Status::Error(code, current_label_.empty() ? message : current_label_ + ": " + message,
                            __FILE__, __LINE__);
-  if (current_op_ != nullptr && !current_op_->location().file.empty()) s.WithLocation(current_op_->location());
-  if (current_migration_ >= 0) s.WithMigration(plan_.migrations[static_cast<size_t>(current_migration_)].id);
+  if (current_op_ != nullptr && !current_op_->location().file.empty())
+    s.WithLocation(current_op_->location());
+  if (current_migration_ >= 0)
+    s.WithMigration(plan_.migrations[static_cast<size_t>(current_migration_)].id);
   return s;
 }
 
 void BatchBuilder::Warn(std::string message) {
   std::string prefix;
-  if (current_migration_ >= 0) prefix = plan_.migrations[static_cast<size_t>(current_migration_)].id + ": ";
-  plan_.warnings.push_back(prefix + (current_label_.empty() ? "" : current_label_ + ": ") + message);
+  if (current_migration_ >= 0)
+    prefix = plan_.migrations[static_cast<size_t>(current_migration_)].id + ": ";
+  plan_.warnings.push_back(prefix + (current_label_.empty() ? "" : current_label_ + ": ") +
+                           message);
 }
 
-Status BatchBuilder::Emit(Phase phase, const Step& step, const std::optional<Step>& inverse, bool destructive,
-                          int migration, const std::string& op) {
+Status BatchBuilder::Emit(Phase phase, const Step& step, const std::optional<Step>& inverse,
+                          bool destructive, int migration, const std::string& op) {
   Result<RenderedStep> forward = dialect().Render(step, physical_);
   if (!forward.ok()) {
     Status s = forward.status();
@@ -156,7 +165,8 @@ Status BatchBuilder::Emit(Phase phase, const Step& step, const std::optional<Ste
     LexOptions lex = dialect().SqlSplitOptions().lex;
     for (const std::string& sql : raw->statements) ApplyDdl(sql, lex, physical_);
   } else if (!ApplyStep(step, physical_)) {
-    return BELLOWS_ERR(kInternal, "planning " + DescribeStep(step) + ": the schema model lacks its object");
+    return BELLOWS_ERR(kInternal,
+                       "planning " + DescribeStep(step) + ": the schema model lacks its object");
   }
   PlannedStep ps;
   ps.seq = static_cast<int>(plan_.steps.size()) + 1;
@@ -186,18 +196,23 @@ Status BatchBuilder::Expand(Step step, std::optional<Step> inverse) {
 
 Status BatchBuilder::Backfill(steps::Backfill backfill) {
   if (backfill.key.empty()) {
-    return Error(Code::kInvalid, "table " + backfill.table + " has no primary key or unique NOT NULL key to backfill by")
-        .WithHint("add a primary key (or a unique index on NOT NULL columns) to " + backfill.table + " first");
+    return Error(Code::kInvalid, "table " + backfill.table +
+                                     " has no primary key or unique NOT NULL key to backfill by")
+        .WithHint("add a primary key (or a unique index on NOT NULL columns) to " + backfill.table +
+                  " first");
   }
-  return Emit(Phase::kBackfill, backfill, Step(steps::RawSql{}), false, current_migration_, current_label_);
+  return Emit(Phase::kBackfill, backfill, Step(steps::RawSql{}), false, current_migration_,
+              current_label_);
 }
 
 void BatchBuilder::Contract(Step step, std::optional<Step> inverse, bool destructive) {
-  contract_.push_back({std::move(step), std::move(inverse), destructive, current_migration_, current_label_});
+  contract_.push_back(
+      {std::move(step), std::move(inverse), destructive, current_migration_, current_label_});
 }
 
 void BatchBuilder::ContractCleanup(Step step, std::optional<Step> inverse) {
-  cleanup_.push_back({std::move(step), std::move(inverse), false, current_migration_, current_label_});
+  cleanup_.push_back(
+      {std::move(step), std::move(inverse), false, current_migration_, current_label_});
 }
 
 void BatchBuilder::Check(DataCheck check) {
@@ -230,7 +245,8 @@ Status BatchBuilder::AddMigration(const Migration& m) {
     current_op_ = &op;
     current_label_ = "op " + std::to_string(i + 1) + " " + op.Label();
     std::vector<std::string> dialects = op.Dialects();
-    if (!dialects.empty() && std::find(dialects.begin(), dialects.end(), dialect().Name()) == dialects.end()) {
+    if (!dialects.empty() &&
+        std::find(dialects.begin(), dialects.end(), dialect().Name()) == dialects.end()) {
       return Error(Code::kInvalid, "has no text for dialect " + std::string(dialect().Name()) +
                                        " (it is written for " + Join(dialects, ", ") + ")")
           .WithHint("add a \"" + std::string(dialect().Name()) + "\" entry to its per-dialect map");
@@ -300,7 +316,8 @@ void BatchBuilder::AssignGroups() {
     bool one_transaction = transactional_ddl;
     for (size_t k = i; k < j && one_transaction; ++k) {
       const PlannedStep& s = plan_.steps[k];
-      if (s.backfill || !s.forward.transactional || !s.forward.outside_before.empty()) one_transaction = false;
+      if (s.backfill || !s.forward.transactional || !s.forward.outside_before.empty())
+        one_transaction = false;
     }
     for (size_t k = i; k < j; ++k) {
       plan_.steps[k].group = one_transaction ? next_group : next_group++;
@@ -317,10 +334,11 @@ Result<BatchPlan> BatchBuilder::Finish() {
   plan_.version = BuildVersion();
   plan_.latest_sql = dialect().LatestSql(plan_.version);
   bool schemas = dialect().Supports(Capability::kVersionSchemas);
-  bool changed = std::any_of(maps_.begin(), maps_.end(), [](const auto& m) { return m.second.changed; });
+  bool changed =
+      std::any_of(maps_.begin(), maps_.end(), [](const auto& m) { return m.second.changed; });
   if (!input_.direct && (schemas || changed)) {
-    BELLOWS_TRY(Emit(Phase::kExpand, steps::CreateVersion{plan_.version}, Step(steps::DropVersion{plan_.version}),
-                     false, last, ""));
+    BELLOWS_TRY(Emit(Phase::kExpand, steps::CreateVersion{plan_.version},
+                     Step(steps::DropVersion{plan_.version}), false, last, ""));
     if (!schemas) {
       BELLOWS_TRY(Emit(Phase::kContract, steps::DropVersion{plan_.version},
                        Step(steps::CreateVersion{plan_.version}), false, last, ""));
@@ -329,13 +347,16 @@ Result<BatchPlan> BatchBuilder::Finish() {
                        Step(steps::CreateVersion{*input_.previous}), false, last, ""));
     }
   }
-  for (const Queued& q : cleanup_) BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
-  for (const Queued& q : contract_) BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
+  for (const Queued& q : cleanup_)
+    BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
+  for (const Queued& q : contract_)
+    BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
   if (!input_.direct && schemas) {
     // The new version stays live after complete: its views are re-made over the final columns.
     maps_.clear();
     VersionSpec final_version = BuildVersion();
-    BELLOWS_TRY(Emit(Phase::kContract, steps::CreateVersion{final_version}, std::nullopt, false, last, ""));
+    BELLOWS_TRY(
+        Emit(Phase::kContract, steps::CreateVersion{final_version}, std::nullopt, false, last, ""));
   }
   AssignGroups();
   return std::move(plan_);

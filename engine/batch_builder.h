@@ -23,8 +23,8 @@ namespace bellows {
 
 struct BatchInput {
   const Dialect* dialect = nullptr;
-  Schema base;                 // the schema before the batch (physical == both versions')
-  std::string version_name;    // name of the version the batch creates
+  Schema base;                          // the schema before the batch (physical == both versions')
+  std::string version_name;             // name of the version the batch creates
   std::optional<VersionSpec> previous;  // the live version before the batch, if any
   bool direct = false;  // blocking mode: no shadows, no versions (rollback of completed migrations)
   bool split_on_conflict = false;  // apply: report conflicts as kConflict to split the batch

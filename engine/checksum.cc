@@ -1,9 +1,9 @@
 #include "engine/checksum.h"
 
-#include <openssl/evp.h>
-
 #include <cassert>
 #include <memory>
+
+#include <openssl/evp.h>
 
 namespace bellows {
 

@@ -12,7 +12,9 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
   BELLOWS_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   BELLOWS_ASSIGN_OR_RETURN(Node root, ParseYaml(text, path));
   if (root.is_null()) return c;
-  if (!root.is_map()) return BELLOWS_ERR(kInvalid, "bellows.yaml must be a map of settings").WithLocation(root.location);
+  if (!root.is_map())
+    return BELLOWS_ERR(kInvalid, "bellows.yaml must be a map of settings")
+        .WithLocation(root.location);
   FieldReader r(root, "bellows.yaml");
   auto str = [&](const char* key, std::optional<std::string>* out) -> Status {
     if (root.Find(key) == nullptr) {
@@ -62,7 +64,8 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
   BELLOWS_TRY(r.StringList("dialects", &c.dialects));
   for (const std::string& d : c.dialects) {
     if (!IsDialectName(d)) {
-      return r.Error(*root.Find("dialects"), "unknown dialect \"" + d + "\"").WithHint("use sqlite, postgres, mysql");
+      return r.Error(*root.Find("dialects"), "unknown dialect \"" + d + "\"")
+          .WithHint("use sqlite, postgres, mysql");
     }
   }
   r.Declare("lint");
@@ -74,9 +77,12 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
 std::string DefaultConfigText(const std::string& url) {
   return "# bellows project settings. Flags and environment variables (BELLOWS_URL, DATABASE_URL)\n"
          "# take precedence over this file.\n"
-         "url: " + url + "\n"
+         "url: " +
+         url +
+         "\n"
          "dir: migrations\n"
-         "# dialects this project's migrations must run on (validate and plan --offline check each)\n"
+         "# dialects this project's migrations must run on (validate and plan --offline check "
+         "each)\n"
          "dialects: [sqlite, postgres, mysql]\n"
          "lock_timeout: 2s\n"
          "lock_wait: 60s\n"

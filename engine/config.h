@@ -11,9 +11,9 @@
 namespace bellows {
 
 struct ProjectConfig {
-  std::string path;                  // the file read ("" = none)
+  std::string path;  // the file read ("" = none)
   std::optional<std::string> url;
-  std::optional<std::string> dir;    // relative to the file's directory
+  std::optional<std::string> dir;  // relative to the file's directory
   std::optional<std::string> dir_format;
   std::optional<std::string> schema;
   std::optional<std::string> state_schema;

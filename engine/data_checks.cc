@@ -17,11 +17,12 @@ Result<std::string> DataCheckQuery(const Dialect& d, const Schema& schema, const
   std::string expr;
   if (!check.expr.empty()) {
     // Qualified with the alias, so that a subquery's own columns cannot capture the names.
-    BELLOWS_ASSIGN_OR_RETURN(expr, BindColumns(check.expr, d.SqlSplitOptions().lex,
-                                               [&](std::string_view n) -> std::optional<std::string> {
-                                                 if (t->FindColumn(n) == nullptr) return std::nullopt;
-                                                 return alias + "." + d.QuoteIdentifier(n);
-                                               }));
+    BELLOWS_ASSIGN_OR_RETURN(expr,
+                             BindColumns(check.expr, d.SqlSplitOptions().lex,
+                                         [&](std::string_view n) -> std::optional<std::string> {
+                                           if (t->FindColumn(n) == nullptr) return std::nullopt;
+                                           return alias + "." + d.QuoteIdentifier(n);
+                                         }));
   }
   switch (check.kind) {
     case DataCheck::Kind::kTableEmpty:
@@ -29,12 +30,13 @@ Result<std::string> DataCheckQuery(const Dialect& d, const Schema& schema, const
     case DataCheck::Kind::kNoNulls:
       return "SELECT " + key_list + from + " WHERE (" + expr + ") IS NULL LIMIT 1";
     case DataCheck::Kind::kUnique:
-      return "SELECT (" + expr + ")" + from + " WHERE (" + expr + ") IS NOT NULL GROUP BY (" + expr +
-             ") HAVING count(*) > 1 LIMIT 1";
+      return "SELECT (" + expr + ")" + from + " WHERE (" + expr + ") IS NOT NULL GROUP BY (" +
+             expr + ") HAVING count(*) > 1 LIMIT 1";
     case DataCheck::Kind::kReferencesExist:
-      return "SELECT " + key_list + from + " WHERE (" + expr + ") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
-             d.QuoteIdentifier(check.ref_table) + " AS _bellows_r WHERE _bellows_r." + d.QuoteIdentifier(check.ref_column) +
-             " = (" + expr + ")) LIMIT 1";
+      return "SELECT " + key_list + from + " WHERE (" + expr +
+             ") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + d.QuoteIdentifier(check.ref_table) +
+             " AS _bellows_r WHERE _bellows_r." + d.QuoteIdentifier(check.ref_column) + " = (" +
+             expr + ")) LIMIT 1";
     case DataCheck::Kind::kViolatesCheck:
       return "SELECT " + key_list + from + " WHERE NOT (" + expr + ") LIMIT 1";
   }
@@ -49,7 +51,8 @@ Status RunDataChecks(Connection& conn, const Schema& schema, const BatchPlan& pl
     std::vector<std::string> values;
     for (const auto& v : rows.rows[0]) values.push_back(v.value_or("NULL"));
     std::string what = check.kind == DataCheck::Kind::kUnique ? "value" : "row with key";
-    Status s = BELLOWS_ERR(kInvalid, check.op + ": " + check.message + " (" + what + " " + Join(values, ", ") + ")");
+    Status s = BELLOWS_ERR(
+        kInvalid, check.op + ": " + check.message + " (" + what + " " + Join(values, ", ") + ")");
     if (!check.hint.empty()) s.WithHint(check.hint);
     return s;
   }
@@ -73,19 +76,23 @@ Status CheckDataLoss(Connection& conn, const Schema& schema, const std::vector<M
         what = "rows of table " + table;
       } else if (op->Kind() == "drop_column") {
         std::string column = f.value("column", "");
-        sql = "SELECT count(*) FROM " + d.QuoteIdentifier(table) + " WHERE " + d.QuoteIdentifier(column) + " IS NOT NULL";
+        sql = "SELECT count(*) FROM " + d.QuoteIdentifier(table) + " WHERE " +
+              d.QuoteIdentifier(column) + " IS NOT NULL";
         what = "non-NULL values of column " + table + "." + column;
       } else {
         continue;
       }
       BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn.Query(sql));
       long long n = rows.empty() || !rows.rows[0][0] ? 0 : std::stoll(*rows.rows[0][0]);
-      if (n > 0) losses.push_back(std::to_string(n) + " " + what + " (rolling back " + m.VersionText() + ")");
+      if (n > 0)
+        losses.push_back(std::to_string(n) + " " + what + " (rolling back " + m.VersionText() +
+                         ")");
     }
   }
   if (losses.empty() || allow_data_loss) return Status::Ok();
   return BELLOWS_ERR(kInvalid, "the rollback would delete data: " + Join(losses, "; "))
-      .WithHint("pass --allow-data-loss to roll back anyway, or keep the data and write a new migration");
+      .WithHint(
+          "pass --allow-data-loss to roll back anyway, or keep the data and write a new migration");
 }
 
 }  // namespace bellows

@@ -74,16 +74,19 @@ std::string TokenCursor::TextSince(size_t from) const {
 
 Status TokenCursor::Error(std::string message) const {
   const Token& t = Peek();
-  std::string near = t.kind == TokenKind::kEnd ? "end of statement" : "\"" + std::string(t.text) + "\"";
+  std::string near =
+      t.kind == TokenKind::kEnd ? "end of statement" : "\"" + std::string(t.text) + "\"";
   int line, column;
   LineColumn(sql_, t.offset, &line, &column);
-  return BELLOWS_ERR(kInvalid, message + " near " + near + " (statement line " + std::to_string(line) +
-                                   ", column " + std::to_string(column) + ")");
+  return BELLOWS_ERR(kInvalid, message + " near " + near + " (statement line " +
+                                   std::to_string(line) + ", column " + std::to_string(column) +
+                                   ")");
 }
 
 namespace {
 
-Constraint NewConstraint(std::string name, ConstraintKind kind, std::vector<std::string> columns = {}) {
+Constraint NewConstraint(std::string name, ConstraintKind kind,
+                         std::vector<std::string> columns = {}) {
   Constraint c;
   c.name = std::move(name);
   c.kind = kind;
@@ -93,23 +96,26 @@ Constraint NewConstraint(std::string name, ConstraintKind kind, std::vector<std:
 
 bool IsColumnConstraintStart(const Token& t) {
   static const std::set<std::string> kWords = {
-      "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
-      "REFERENCES", "GENERATED", "AS", "AUTO_INCREMENT", "AUTOINCREMENT", "COMMENT", "ON"};
+      "CONSTRAINT", "PRIMARY",        "NOT",           "NULL",       "UNIQUE",
+      "CHECK",      "DEFAULT",        "COLLATE",       "REFERENCES", "GENERATED",
+      "AS",         "AUTO_INCREMENT", "AUTOINCREMENT", "COMMENT",    "ON"};
   return t.kind == TokenKind::kWord && kWords.count(Upper(t.text)) > 0;
 }
 
 // A table element that starts with one of these unquoted words is a constraint; a column with
 // such a name must be quoted. KEY and INDEX are reserved only in MySQL (hash comments tell).
 bool IsTableConstraintStart(const Token& t, const LexOptions& lex) {
-  static const std::set<std::string> kWords = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
-                                               "FOREIGN", "EXCLUDE"};
+  static const std::set<std::string> kWords = {"CONSTRAINT", "PRIMARY", "UNIQUE",
+                                               "CHECK",      "FOREIGN", "EXCLUDE"};
   static const std::set<std::string> kMysqlWords = {"KEY", "INDEX", "FULLTEXT", "SPATIAL"};
   if (t.kind != TokenKind::kWord) return false;
   std::string w = Upper(t.text);
   return kWords.count(w) > 0 || (lex.hash_comments && kMysqlWords.count(w) > 0);
 }
 
-bool AtItemEnd(const TokenCursor& c) { return c.AtEnd() || c.Peek().IsPunct(',') || c.Peek().IsPunct(')'); }
+bool AtItemEnd(const TokenCursor& c) {
+  return c.AtEnd() || c.Peek().IsPunct(',') || c.Peek().IsPunct(')');
+}
 
 Result<std::vector<std::string>> ColumnList(TokenCursor& c, const LexOptions& lex) {
   BELLOWS_ASSIGN_OR_RETURN(std::string inner, c.TakeParenthesized());
@@ -136,12 +142,18 @@ Status ParseReferences(TokenCursor& c, const LexOptions& lex, Constraint* fk) {
       target = &fk->on_update;
     }
     if (target != nullptr) {
-      if (c.TakeWords({"SET", "NULL"})) *target = "SET NULL";
-      else if (c.TakeWords({"SET", "DEFAULT"})) *target = "SET DEFAULT";
-      else if (c.TakeWords({"NO", "ACTION"})) *target = "";
-      else if (c.TakeWord("CASCADE")) *target = "CASCADE";
-      else if (c.TakeWord("RESTRICT")) *target = "RESTRICT";
-      else return c.Error("expected a foreign key action");
+      if (c.TakeWords({"SET", "NULL"}))
+        *target = "SET NULL";
+      else if (c.TakeWords({"SET", "DEFAULT"}))
+        *target = "SET DEFAULT";
+      else if (c.TakeWords({"NO", "ACTION"}))
+        *target = "";
+      else if (c.TakeWord("CASCADE"))
+        *target = "CASCADE";
+      else if (c.TakeWord("RESTRICT"))
+        *target = "RESTRICT";
+      else
+        return c.Error("expected a foreign key action");
       continue;
     }
     if (c.TakeWord("MATCH")) {
@@ -214,7 +226,8 @@ Status ParseColumn(TokenCursor& c, const LexOptions& lex, Table* table,
       table->primary_key = {col.name};
       table->primary_key_name = constraint_name;
       col.nullable = false;
-      if (c.TakeWord("ASC") || c.TakeWord("DESC")) {}
+      if (c.TakeWord("ASC") || c.TakeWord("DESC")) {
+      }
       if (c.TakeWords({"ON", "CONFLICT"})) {
         unmodelled->push_back("ON CONFLICT on " + col.name);
         c.Take();
@@ -233,7 +246,8 @@ Status ParseColumn(TokenCursor& c, const LexOptions& lex, Table* table,
       col.nullable = true;
     } else if (c.TakeWord("UNIQUE")) {
       c.TakeWord("KEY");
-      table->constraints.push_back(NewConstraint(constraint_name, ConstraintKind::kUnique, {col.name}));
+      table->constraints.push_back(
+          NewConstraint(constraint_name, ConstraintKind::kUnique, {col.name}));
     } else if (c.TakeWord("CHECK")) {
       Constraint check = NewConstraint(constraint_name, ConstraintKind::kCheck);
       BELLOWS_ASSIGN_OR_RETURN(check.check, c.TakeParenthesized());
@@ -346,25 +360,29 @@ Result<std::vector<IndexKey>> ParseKeyList(std::string_view text, const LexOptio
   while (!c.AtEnd()) {
     IndexKey key;
     size_t from = c.index();
-    bool simple = (c.Peek().kind == TokenKind::kWord || c.Peek().kind == TokenKind::kQuotedIdent) &&
-                  (c.Peek(1).kind == TokenKind::kEnd || c.Peek(1).IsPunct(',') ||
-                   c.Peek(1).IsWord("ASC") || c.Peek(1).IsWord("DESC") || c.Peek(1).IsWord("COLLATE") ||
-                   c.Peek(1).IsPunct('('));
+    bool simple =
+        (c.Peek().kind == TokenKind::kWord || c.Peek().kind == TokenKind::kQuotedIdent) &&
+        (c.Peek(1).kind == TokenKind::kEnd || c.Peek(1).IsPunct(',') || c.Peek(1).IsWord("ASC") ||
+         c.Peek(1).IsWord("DESC") || c.Peek(1).IsWord("COLLATE") || c.Peek(1).IsPunct('('));
     if (simple && c.Peek(1).IsPunct('(') && c.Peek().kind == TokenKind::kWord) simple = false;
     if (simple) {
       key.column = c.TakeIdentifier();
-      if (c.Peek().IsPunct('(')) BELLOWS_TRY(c.TakeParenthesized().status());  // MySQL prefix length
+      if (c.Peek().IsPunct('('))
+        BELLOWS_TRY(c.TakeParenthesized().status());  // MySQL prefix length
     } else {
       int depth = 0;
       while (!c.AtEnd()) {
         const Token& t = c.Peek();
-        if (depth == 0 && (t.IsPunct(',') || t.IsWord("ASC") || t.IsWord("DESC") || t.IsWord("COLLATE"))) break;
+        if (depth == 0 &&
+            (t.IsPunct(',') || t.IsWord("ASC") || t.IsWord("DESC") || t.IsWord("COLLATE")))
+          break;
         if (t.IsPunct('(')) ++depth;
         if (t.IsPunct(')')) --depth;
         c.Take();
       }
       key.expression = c.TextSince(from);
-      if (key.expression.size() >= 2 && key.expression.front() == '(' && key.expression.back() == ')') {
+      if (key.expression.size() >= 2 && key.expression.front() == '(' &&
+          key.expression.back() == ')') {
         key.expression = std::string(Trim(key.expression.substr(1, key.expression.size() - 2)));
       }
     }
@@ -383,8 +401,8 @@ Result<Table> ParseCreateTable(std::string_view sql, const LexOptions& lex,
   if (unmodelled == nullptr) unmodelled = &ignored;
   TokenCursor c(sql, lex);
   if (!c.TakeWord("CREATE")) return c.Error("expected CREATE TABLE");
-  while (c.TakeWord("TEMP") || c.TakeWord("TEMPORARY") || c.TakeWord("UNLOGGED") || c.TakeWord("GLOBAL") ||
-         c.TakeWord("LOCAL")) {
+  while (c.TakeWord("TEMP") || c.TakeWord("TEMPORARY") || c.TakeWord("UNLOGGED") ||
+         c.TakeWord("GLOBAL") || c.TakeWord("LOCAL")) {
   }
   if (!c.TakeWord("TABLE")) return c.Error("expected TABLE");
   c.TakeWords({"IF", "NOT", "EXISTS"});

@@ -22,7 +22,7 @@ class TokenCursor {
   const Token& Peek(size_t ahead = 0) const;
   Token Take();
   bool AtEnd() const { return pos_ >= tokens_.size(); }
-  bool TakeWord(std::string_view word);        // consumes it when the next token is `word`
+  bool TakeWord(std::string_view word);  // consumes it when the next token is `word`
   bool TakeWords(std::initializer_list<std::string_view> words);  // all, or none consumed
   bool TakePunct(char c);
   // Reads an identifier (word or quoted); empty when the next token is not one.

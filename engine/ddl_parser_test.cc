@@ -47,7 +47,10 @@ TEST_CASE("ddl parser: SQLite table with every column and table constraint") {
 
 TEST_CASE("ddl parser: composite primary key and quoted names") {
   LexOptions lex;
-  auto r = ParseCreateTable("CREATE TABLE IF NOT EXISTS main.\"a b\" (\"x\"\"y\" int, z int, PRIMARY KEY (\"x\"\"y\", z DESC))", lex);
+  auto r = ParseCreateTable(
+      "CREATE TABLE IF NOT EXISTS main.\"a b\" (\"x\"\"y\" int, z int, PRIMARY KEY (\"x\"\"y\", z "
+      "DESC))",
+      lex);
   REQUIRE(r.ok());
   CHECK(r->name == "a b");
   CHECK(r->columns[0].name == "x\"y");
@@ -58,14 +61,17 @@ TEST_CASE("ddl parser: composite primary key and quoted names") {
 TEST_CASE("ddl parser: unmodelled clauses are reported, not dropped silently") {
   LexOptions lex;
   std::vector<std::string> unmodelled;
-  auto r = ParseCreateTable("CREATE TABLE t (a int NOT NULL ON CONFLICT REPLACE)", lex, &unmodelled);
+  auto r =
+      ParseCreateTable("CREATE TABLE t (a int NOT NULL ON CONFLICT REPLACE)", lex, &unmodelled);
   REQUIRE(r.ok());
   CHECK(unmodelled.size() == 1);
 }
 
 TEST_CASE("ddl parser: create index with expression, order and predicate") {
   LexOptions lex;
-  auto r = ParseCreateIndex("CREATE UNIQUE INDEX IF NOT EXISTS i ON t (lower(email), created DESC) WHERE deleted IS NULL", lex);
+  auto r = ParseCreateIndex(
+      "CREATE UNIQUE INDEX IF NOT EXISTS i ON t (lower(email), created DESC) WHERE deleted IS NULL",
+      lex);
   REQUIRE(r.ok());
   CHECK(r->table == "t");
   CHECK(r->index.unique);

@@ -69,7 +69,8 @@ DdlEffect AlterTable(TokenCursor& c, const LexOptions& lex, Schema& schema) {
   }
   if (c.TakeWord("ADD")) {
     bool constraint = c.Peek().IsWord("CONSTRAINT") || c.Peek().IsWord("PRIMARY") ||
-                      c.Peek().IsWord("UNIQUE") || c.Peek().IsWord("CHECK") || c.Peek().IsWord("FOREIGN");
+                      c.Peek().IsWord("UNIQUE") || c.Peek().IsWord("CHECK") ||
+                      c.Peek().IsWord("FOREIGN");
     if (!constraint) c.TakeWord("COLUMN");
     c.TakeWords({"IF", "NOT", "EXISTS"});
     size_t from = c.index();
@@ -108,15 +109,17 @@ DdlEffect ApplyDdl(std::string_view sql, const LexOptions& lex, Schema& schema) 
   TokenCursor c(sql, lex);
   if (c.AtEnd()) return DdlEffect::kNone;
   static const std::set<std::string> kNoSchemaEffect = {
-      "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "SET", "BEGIN", "COMMIT", "ROLLBACK", "START",
-      "ANALYZE", "VACUUM", "GRANT", "REVOKE", "COMMENT", "SHOW", "EXPLAIN", "VALUES", "REPLACE",
-      "SAVEPOINT", "RELEASE", "LOCK", "UNLOCK", "REINDEX", "OPTIMIZE", "NOTIFY", "LISTEN", "COPY",
-      "TRUNCATE", "USE", "DECLARE", "REFRESH", "CLUSTER", "CHECKPOINT", "DEALLOCATE"};
+      "INSERT",   "UPDATE",   "DELETE",  "SELECT",   "WITH",    "SET",        "BEGIN",
+      "COMMIT",   "ROLLBACK", "START",   "ANALYZE",  "VACUUM",  "GRANT",      "REVOKE",
+      "COMMENT",  "SHOW",     "EXPLAIN", "VALUES",   "REPLACE", "SAVEPOINT",  "RELEASE",
+      "LOCK",     "UNLOCK",   "REINDEX", "OPTIMIZE", "NOTIFY",  "LISTEN",     "COPY",
+      "TRUNCATE", "USE",      "DECLARE", "REFRESH",  "CLUSTER", "CHECKPOINT", "DEALLOCATE"};
   std::string first = Upper(c.Peek().text);
   if (c.Peek().exec_comment) return DdlEffect::kNone;
   if (first == "PRAGMA") {
     // Pragmas that change the schema are rare (writable_schema): follow only the harmless ones.
-    return Upper(sql).find("WRITABLE_SCHEMA") == std::string::npos ? DdlEffect::kNone : MarkOpaque(schema, "");
+    return Upper(sql).find("WRITABLE_SCHEMA") == std::string::npos ? DdlEffect::kNone
+                                                                   : MarkOpaque(schema, "");
   }
   if (kNoSchemaEffect.count(first) > 0) return DdlEffect::kNone;
   if (c.TakeWord("CREATE")) {

@@ -48,7 +48,7 @@ struct RenderedStep {
 
 // Settings a dialect renders with (bellows.yaml / flags).
 struct DialectOptions {
-  std::string state_schema = "bellows";  // PostgreSQL: schema of the state tables
+  std::string state_schema = "bellows";   // PostgreSQL: schema of the state tables
   std::string state_prefix = "bellows_";  // SQLite, MySQL: prefix of the state tables
   std::string schema;                     // PostgreSQL target schema ("" = public)
   std::string version_prefix;             // version schema/database prefix ("" = default)

@@ -1,11 +1,10 @@
 #include "engine/executor.h"
 
-#include <signal.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <random>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
 
 #include "engine/backfill.h"
 #include "engine/strings.h"
@@ -14,7 +13,8 @@ namespace bellows {
 
 using Clock = std::chrono::steady_clock;
 
-Executor::Executor(Connection& conn, StateStore& state, RunnerLock& lock, const ExecOptions& options, EventSink& events)
+Executor::Executor(Connection& conn, StateStore& state, RunnerLock& lock,
+                   const ExecOptions& options, EventSink& events)
     : conn_(conn), state_(state), lock_(lock), options_(options), events_(events) {}
 
 void Executor::Recorded() {
@@ -31,7 +31,8 @@ Status Executor::WithRetries(const std::string& what, const std::function<Status
     Status s = attempt();
     if (s.ok() || s.code() != Code::kLockTimeout || tries >= options_.lock_retries) {
       if (!s.ok() && s.code() == Code::kLockTimeout) {
-        s.With(what + ": still waiting for a lock after " + std::to_string(tries + 1) + " attempts");
+        s.With(what + ": still waiting for a lock after " + std::to_string(tries + 1) +
+               " attempts");
       }
       return s;
     }
@@ -88,7 +89,9 @@ Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool un
     e["migration"] = row->migration_version;
     Emit(e);
   }
-  auto rendered = [&](StepRow* row) -> const RenderedStep& { return undo ? *row->step.inverse : row->step.forward; };
+  auto rendered = [&](StepRow* row) -> const RenderedStep& {
+    return undo ? *row->step.inverse : row->step.forward;
+  };
   for (StepRow* row : group) {
     for (const std::string& sql : rendered(row).outside_before) BELLOWS_TRY(conn_.Execute(sql));
   }
@@ -131,7 +134,8 @@ Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool un
   return Status::Ok();
 }
 
-Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo) {
+Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r,
+                                     bool undo) {
   nlohmann::json e = Event(undo ? "undo_started" : "step_started");
   e["batch"] = batch;
   e["seq"] = row.step.seq;
@@ -142,23 +146,28 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   if (!undo && row.status == kRunning) {
     // Killed while this step ran: probe, never guess.
     if (r.probe.empty()) {
-      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" + row.step.description +
-                                           ") was interrupted while it ran, and bellows cannot tell whether it took effect")
+      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" +
+                                           row.step.description +
+                                           ") was interrupted while it ran, and bellows cannot "
+                                           "tell whether it took effect")
           .WithStep(std::to_string(row.step.seq))
           .WithHint("check the database; then run bellows repair --resolve-failed or roll back");
     }
     BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
     if (!found.empty()) {
-      BELLOWS_TRY(InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));
+      BELLOWS_TRY(
+          InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));
       row.status = kDone;
       return Status::Ok();
     }
   }
-  BELLOWS_TRY(InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
+  BELLOWS_TRY(
+      InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
   row.status = kRunning;
   for (const std::string& sql : r.outside_before) BELLOWS_TRY(conn_.Execute(sql));
   for (const std::string& sql : r.sql) {
-    Status s = WithRetries("step " + std::to_string(row.step.seq), [&] { return conn_.Execute(sql); });
+    Status s =
+        WithRetries("step " + std::to_string(row.step.seq), [&] { return conn_.Execute(sql); });
     if (!s.ok()) return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
   }
   for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));
@@ -248,7 +257,8 @@ Status Executor::Forward(long long batch, std::vector<StepRow>& steps, bool cont
     std::vector<StepRow*> group = {&row};
     size_t j = i + 1;
     while (j < steps.size() && row.step.group != 0 && steps[j].step.group == row.step.group &&
-           steps[j].status != kDone && steps[j].step.forward.transactional && !steps[j].step.backfill) {
+           steps[j].status != kDone && steps[j].step.forward.transactional &&
+           !steps[j].step.backfill) {
       group.push_back(&steps[j]);
       ++j;
     }
@@ -263,8 +273,8 @@ Status Executor::Undo(long long batch, std::vector<StepRow>& steps) {
     StepRow& row = steps[k];
     if (row.status != kDone && row.status != kRunning) continue;
     if (!row.step.inverse) {
-      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" + row.step.description +
-                                           ") cannot be undone")
+      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" +
+                                           row.step.description + ") cannot be undone")
           .WithStep(std::to_string(row.step.seq));
     }
     Status s;
@@ -275,8 +285,8 @@ Status Executor::Undo(long long batch, std::vector<StepRow>& steps) {
       s = RunGroup(batch, group, true);
     }
     if (!s.ok()) {
-      return s.WithCode(Code::kNotRestored).With("undoing step " + std::to_string(row.step.seq) + " (" +
-                                                 row.step.description + ")");
+      return s.WithCode(Code::kNotRestored)
+          .With("undoing step " + std::to_string(row.step.seq) + " (" + row.step.description + ")");
     }
   }
   return Status::Ok();

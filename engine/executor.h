@@ -29,7 +29,8 @@ struct ExecOptions {
 
 class Executor {
  public:
-  Executor(Connection& conn, StateStore& state, RunnerLock& lock, const ExecOptions& options, EventSink& events);
+  Executor(Connection& conn, StateStore& state, RunnerLock& lock, const ExecOptions& options,
+           EventSink& events);
 
   // Runs the steps of `steps` (one batch, in order) that belong to the expand half (expand
   // and backfill phases) or the contract half and are not done. Stops at the first failure

@@ -9,26 +9,170 @@
 namespace bellows {
 
 bool IsSqlKeyword(std::string_view word) {
-  static const std::set<std::string>* kWords = new std::set<std::string>{
-      "ALL", "AND", "ANY", "ARRAY", "AS", "ASC", "AT", "BETWEEN", "BINARY", "BOTH", "BY", "CASE",
-      "CAST", "COLLATE", "CROSS", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
-      "CURRENT_USER", "DAY", "DEFAULT", "DESC", "DISTINCT", "DIV", "ELSE", "END", "ESCAPE",
-      "EXCEPT", "EXISTS", "FALSE", "FILTER", "FIRST", "FOLLOWING", "FOR", "FROM", "FULL", "GLOB",
-      "GROUP", "HAVING", "HOUR", "ILIKE", "IN", "INNER", "INTERSECT", "INTERVAL", "INTO", "IS",
-      "ISNULL", "JOIN", "LAST", "LATERAL", "LEADING", "LEFT", "LIKE", "LIMIT", "LOCALTIME",
-      "LOCALTIMESTAMP", "MATCH", "MINUTE", "MOD", "MONTH", "NATURAL", "NOT", "NOTNULL", "NULL",
-      "NULLS", "OF", "OFFSET", "ON", "OR", "ORDER", "OUTER", "OVER", "PARTITION", "PRECEDING",
-      "RANGE", "REGEXP", "RIGHT", "RLIKE", "ROW", "ROWS", "SECOND", "SELECT", "SESSION_USER",
-      "SIMILAR", "SOME", "SYMMETRIC", "THEN", "TIME", "TIMESTAMP", "TO", "TRAILING", "TRUE",
-      "UNBOUNDED", "UNION", "UNKNOWN", "USER", "USING", "VALUES", "WHEN", "WHERE", "WINDOW",
-      "WITH", "WITHOUT", "XOR", "YEAR", "ZONE", "DATE", "EXTRACT", "POSITION", "SUBSTRING",
-      "TRIM", "OVERLAY", "PLACING", "EPOCH", "DOW", "DOY", "WEEK", "QUARTER", "MILLISECONDS",
-      "MICROSECONDS", "UTC_TIMESTAMP", "UTC_DATE", "UTC_TIME", "SEPARATOR", "RAISE", "ABORT",
-      "FAIL", "IGNORE", "ROLLBACK", "NOCASE", "RTRIM", "UNSIGNED", "SIGNED", "CHAR", "CHARACTER",
-      "VARYING", "PRECISION", "DOUBLE", "INTEGER", "INT", "BIGINT", "SMALLINT", "TEXT", "VARCHAR",
-      "NUMERIC", "DECIMAL", "REAL", "FLOAT", "BOOLEAN", "BOOL", "JSON", "JSONB", "UUID", "BYTEA",
-      "BLOB", "TIMESTAMPTZ", "DATETIME", "NCHAR", "CURRENT_SCHEMA", "CURRENT_CATALOG",
-      "CURRENT_ROLE", "NEW", "OLD"};
+  static const std::set<std::string>* kWords = new std::set<std::string>{"ALL",
+                                                                         "AND",
+                                                                         "ANY",
+                                                                         "ARRAY",
+                                                                         "AS",
+                                                                         "ASC",
+                                                                         "AT",
+                                                                         "BETWEEN",
+                                                                         "BINARY",
+                                                                         "BOTH",
+                                                                         "BY",
+                                                                         "CASE",
+                                                                         "CAST",
+                                                                         "COLLATE",
+                                                                         "CROSS",
+                                                                         "CURRENT_DATE",
+                                                                         "CURRENT_TIME",
+                                                                         "CURRENT_TIMESTAMP",
+                                                                         "CURRENT_USER",
+                                                                         "DAY",
+                                                                         "DEFAULT",
+                                                                         "DESC",
+                                                                         "DISTINCT",
+                                                                         "DIV",
+                                                                         "ELSE",
+                                                                         "END",
+                                                                         "ESCAPE",
+                                                                         "EXCEPT",
+                                                                         "EXISTS",
+                                                                         "FALSE",
+                                                                         "FILTER",
+                                                                         "FIRST",
+                                                                         "FOLLOWING",
+                                                                         "FOR",
+                                                                         "FROM",
+                                                                         "FULL",
+                                                                         "GLOB",
+                                                                         "GROUP",
+                                                                         "HAVING",
+                                                                         "HOUR",
+                                                                         "ILIKE",
+                                                                         "IN",
+                                                                         "INNER",
+                                                                         "INTERSECT",
+                                                                         "INTERVAL",
+                                                                         "INTO",
+                                                                         "IS",
+                                                                         "ISNULL",
+                                                                         "JOIN",
+                                                                         "LAST",
+                                                                         "LATERAL",
+                                                                         "LEADING",
+                                                                         "LEFT",
+                                                                         "LIKE",
+                                                                         "LIMIT",
+                                                                         "LOCALTIME",
+                                                                         "LOCALTIMESTAMP",
+                                                                         "MATCH",
+                                                                         "MINUTE",
+                                                                         "MOD",
+                                                                         "MONTH",
+                                                                         "NATURAL",
+                                                                         "NOT",
+                                                                         "NOTNULL",
+                                                                         "NULL",
+                                                                         "NULLS",
+                                                                         "OF",
+                                                                         "OFFSET",
+                                                                         "ON",
+                                                                         "OR",
+                                                                         "ORDER",
+                                                                         "OUTER",
+                                                                         "OVER",
+                                                                         "PARTITION",
+                                                                         "PRECEDING",
+                                                                         "RANGE",
+                                                                         "REGEXP",
+                                                                         "RIGHT",
+                                                                         "RLIKE",
+                                                                         "ROW",
+                                                                         "ROWS",
+                                                                         "SECOND",
+                                                                         "SELECT",
+                                                                         "SESSION_USER",
+                                                                         "SIMILAR",
+                                                                         "SOME",
+                                                                         "SYMMETRIC",
+                                                                         "THEN",
+                                                                         "TIME",
+                                                                         "TIMESTAMP",
+                                                                         "TO",
+                                                                         "TRAILING",
+                                                                         "TRUE",
+                                                                         "UNBOUNDED",
+                                                                         "UNION",
+                                                                         "UNKNOWN",
+                                                                         "USER",
+                                                                         "USING",
+                                                                         "VALUES",
+                                                                         "WHEN",
+                                                                         "WHERE",
+                                                                         "WINDOW",
+                                                                         "WITH",
+                                                                         "WITHOUT",
+                                                                         "XOR",
+                                                                         "YEAR",
+                                                                         "ZONE",
+                                                                         "DATE",
+                                                                         "EXTRACT",
+                                                                         "POSITION",
+                                                                         "SUBSTRING",
+                                                                         "TRIM",
+                                                                         "OVERLAY",
+                                                                         "PLACING",
+                                                                         "EPOCH",
+                                                                         "DOW",
+                                                                         "DOY",
+                                                                         "WEEK",
+                                                                         "QUARTER",
+                                                                         "MILLISECONDS",
+                                                                         "MICROSECONDS",
+                                                                         "UTC_TIMESTAMP",
+                                                                         "UTC_DATE",
+                                                                         "UTC_TIME",
+                                                                         "SEPARATOR",
+                                                                         "RAISE",
+                                                                         "ABORT",
+                                                                         "FAIL",
+                                                                         "IGNORE",
+                                                                         "ROLLBACK",
+                                                                         "NOCASE",
+                                                                         "RTRIM",
+                                                                         "UNSIGNED",
+                                                                         "SIGNED",
+                                                                         "CHAR",
+                                                                         "CHARACTER",
+                                                                         "VARYING",
+                                                                         "PRECISION",
+                                                                         "DOUBLE",
+                                                                         "INTEGER",
+                                                                         "INT",
+                                                                         "BIGINT",
+                                                                         "SMALLINT",
+                                                                         "TEXT",
+                                                                         "VARCHAR",
+                                                                         "NUMERIC",
+                                                                         "DECIMAL",
+                                                                         "REAL",
+                                                                         "FLOAT",
+                                                                         "BOOLEAN",
+                                                                         "BOOL",
+                                                                         "JSON",
+                                                                         "JSONB",
+                                                                         "UUID",
+                                                                         "BYTEA",
+                                                                         "BLOB",
+                                                                         "TIMESTAMPTZ",
+                                                                         "DATETIME",
+                                                                         "NCHAR",
+                                                                         "CURRENT_SCHEMA",
+                                                                         "CURRENT_CATALOG",
+                                                                         "CURRENT_ROLE",
+                                                                         "NEW",
+                                                                         "OLD"};
   return kWords->count(Upper(word)) > 0;
 }
 
@@ -43,7 +187,7 @@ namespace {
 // Visits each token of `expr` that is a candidate column reference.
 template <typename Visit>
 void ForEachCandidate(const std::vector<Token>& tokens, Visit visit) {
-  const Token* prev = nullptr;        // previous significant token
+  const Token* prev = nullptr;  // previous significant token
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (t.IsTrivia()) continue;
@@ -57,8 +201,8 @@ void ForEachCandidate(const std::vector<Token>& tokens, Visit visit) {
     bool ident = t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdent;
     bool qualified = (prev && prev->IsPunct('.')) || (next && next->IsPunct('.'));
     bool function = next && next->IsPunct('(') && t.kind == TokenKind::kWord;
-    bool type_position = prev && (prev->text == "::" || prev->IsWord("COLLATE") ||
-                                  prev->IsWord("AS"));
+    bool type_position =
+        prev && (prev->text == "::" || prev->IsWord("COLLATE") || prev->IsWord("AS"));
     bool table_position = prev && (prev->IsWord("FROM") || prev->IsWord("JOIN") ||
                                    prev->IsWord("INTO") || prev->IsWord("UPDATE"));
     if (ident && !qualified && !function && !type_position && !table_position) visit(t);
@@ -109,11 +253,13 @@ std::string RenameIdentifier(std::string_view expr, std::string_view from, std::
                });
   char quote = lex.double_quote_is_string ? '`' : '"';
   std::string quoted = std::string(1, quote) +
-                       ReplaceAll(std::string(to), std::string(1, quote), std::string(2, quote)) + quote;
+                       ReplaceAll(std::string(to), std::string(1, quote), std::string(2, quote)) +
+                       quote;
   std::string out;
   size_t pos = 0;
   ForEachCandidate(tokens, [&](const Token& t) {
-    bool match = t.kind == TokenKind::kQuotedIdent ? IdentifierText(t) == from : EqualsIgnoreCase(t.text, from);
+    bool match = t.kind == TokenKind::kQuotedIdent ? IdentifierText(t) == from
+                                                   : EqualsIgnoreCase(t.text, from);
     if (!match) return;
     out.append(expr.substr(pos, t.offset - pos));
     out += (plain && t.kind == TokenKind::kWord) ? std::string(to) : quoted;

@@ -17,7 +17,8 @@ ColumnResolver Columns(std::vector<std::string> names, std::string prefix) {
 
 TEST_CASE("binder: rewrites column names, leaves functions, literals and keywords") {
   LexOptions lex;
-  auto r = BindColumns("COALESCE(email, 'unknown-' || id || '@invalid')", lex, Columns({"email", "id"}, "NEW."));
+  auto r = BindColumns("COALESCE(email, 'unknown-' || id || '@invalid')", lex,
+                       Columns({"email", "id"}, "NEW."));
   REQUIRE(r.ok());
   CHECK(*r == "COALESCE(NEW.\"email\", 'unknown-' || NEW.\"id\" || '@invalid')");
 }
@@ -25,10 +26,13 @@ TEST_CASE("binder: rewrites column names, leaves functions, literals and keyword
 TEST_CASE("binder: CASE, CAST and casts keep their keywords and types") {
   LexOptions lex;
   lex.dollar_quotes = true;
-  auto r = BindColumns("CASE WHEN total IS NULL THEN 0 ELSE CAST(total AS bigint) END + total::integer", lex,
-                       Columns({"total"}, ""));
+  auto r =
+      BindColumns("CASE WHEN total IS NULL THEN 0 ELSE CAST(total AS bigint) END + total::integer",
+                  lex, Columns({"total"}, ""));
   REQUIRE(r.ok());
-  CHECK(*r == "CASE WHEN \"total\" IS NULL THEN 0 ELSE CAST(\"total\" AS bigint) END + \"total\"::integer");
+  CHECK(
+      *r ==
+      "CASE WHEN \"total\" IS NULL THEN 0 ELSE CAST(\"total\" AS bigint) END + \"total\"::integer");
 }
 
 TEST_CASE("binder: an unknown name fails and names it") {
@@ -40,7 +44,8 @@ TEST_CASE("binder: an unknown name fails and names it") {
 
 TEST_CASE("binder: queries bind the row's columns and leave other tables alone") {
   LexOptions lex;
-  auto r = BindColumns("SELECT c.name FROM countries c WHERE c.code = country", lex, Columns({"country"}, "NEW."));
+  auto r = BindColumns("SELECT c.name FROM countries c WHERE c.code = country", lex,
+                       Columns({"country"}, "NEW."));
   REQUIRE(r.ok());
   CHECK(*r == "SELECT c.name FROM countries c WHERE c.code = NEW.\"country\"");
 }
@@ -54,7 +59,8 @@ TEST_CASE("binder: quoted identifiers are columns too") {
 
 TEST_CASE("binder: referenced columns") {
   LexOptions lex;
-  auto cols = ReferencedColumns("a + lower(b) + 'c' + a", lex, [](std::string_view n) { return n != "lower"; });
+  auto cols = ReferencedColumns("a + lower(b) + 'c' + a", lex,
+                                [](std::string_view n) { return n != "lower"; });
   CHECK(cols == std::vector<std::string>{"a", "b", "a"});
 }
 

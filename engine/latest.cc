@@ -25,8 +25,9 @@ Result<Latest> LatestVersion(Connection& conn) {
     if (exists) {
       BELLOWS_ASSIGN_OR_RETURN(last, state.LastCompleted());
     }
-    out.version.name = last && !last->version_name.empty() ? last->version_name
-                                                           : d.DefaultVersionPrefix(conn.DatabaseName());
+    out.version.name = last && !last->version_name.empty()
+                           ? last->version_name
+                           : d.DefaultVersionPrefix(conn.DatabaseName());
     for (const Table& t : live.tables) {
       TableView v;
       v.name = t.name;

@@ -11,9 +11,9 @@
 
 #include "engine/checksum.h"
 #include "engine/migration_yaml.h"
-#include "engine/sql_lexer.h"
 #include "engine/ops/op_sql.h"
 #include "engine/sql_file.h"
+#include "engine/sql_lexer.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -22,19 +22,25 @@ namespace fs = std::filesystem;
 
 const char* DirFormatName(DirFormat f) {
   switch (f) {
-    case DirFormat::kAuto: return "auto";
-    case DirFormat::kBellows: return "bellows";
-    case DirFormat::kGolangMigrate: return "golang-migrate";
-    case DirFormat::kFlyway: return "flyway";
-    case DirFormat::kDbmate: return "dbmate";
-    case DirFormat::kGoose: return "goose";
+    case DirFormat::kAuto:
+      return "auto";
+    case DirFormat::kBellows:
+      return "bellows";
+    case DirFormat::kGolangMigrate:
+      return "golang-migrate";
+    case DirFormat::kFlyway:
+      return "flyway";
+    case DirFormat::kDbmate:
+      return "dbmate";
+    case DirFormat::kGoose:
+      return "goose";
   }
   return "bellows";
 }
 
 Result<DirFormat> ParseDirFormat(std::string_view name) {
-  for (DirFormat f : {DirFormat::kAuto, DirFormat::kBellows, DirFormat::kGolangMigrate, DirFormat::kFlyway,
-                      DirFormat::kDbmate, DirFormat::kGoose}) {
+  for (DirFormat f : {DirFormat::kAuto, DirFormat::kBellows, DirFormat::kGolangMigrate,
+                      DirFormat::kFlyway, DirFormat::kDbmate, DirFormat::kGoose}) {
     if (name == DirFormatName(f)) return f;
   }
   return BELLOWS_ERR(kUsage, "unknown directory format \"" + std::string(name) + "\"")
@@ -43,9 +49,12 @@ Result<DirFormat> ParseDirFormat(std::string_view name) {
 
 const char* MigrationKindName(MigrationKind kind) {
   switch (kind) {
-    case MigrationKind::kYaml: return "yaml";
-    case MigrationKind::kSql: return "sql";
-    case MigrationKind::kRepeatable: return "repeatable";
+    case MigrationKind::kYaml:
+      return "yaml";
+    case MigrationKind::kSql:
+      return "sql";
+    case MigrationKind::kRepeatable:
+      return "repeatable";
   }
   return "sql";
 }
@@ -119,10 +128,12 @@ Result<std::vector<Pending>> Group(const std::vector<std::string>& names, DirFor
       down = m[1] == "U";
     } else if (format == DirFormat::kFlyway && std::regex_match(n, m, kFlywayRepeatable)) {
       p = {"", m[1], n, "", true, false};
-    } else if ((format == DirFormat::kDbmate || format == DirFormat::kGoose) && std::regex_match(n, m, kPlain)) {
+    } else if ((format == DirFormat::kDbmate || format == DirFormat::kGoose) &&
+               std::regex_match(n, m, kPlain)) {
       p = {m[1], m[2], n, "", false, false};
     } else {
-      warnings->push_back("ignored " + n + ": the name matches no " + DirFormatName(format) + " migration pattern");
+      warnings->push_back("ignored " + n + ": the name matches no " + DirFormatName(format) +
+                          " migration pattern");
       continue;
     }
     if (p.repeatable) {
@@ -147,7 +158,8 @@ Result<std::vector<Pending>> Group(const std::vector<std::string>& names, DirFor
       continue;
     }
     if (it != by_key.end()) {
-      return BELLOWS_ERR(kInvalid, "two files have version " + key + ": " + it->second.up_file + " and " + n)
+      return BELLOWS_ERR(kInvalid,
+                         "two files have version " + key + ": " + it->second.up_file + " and " + n)
           .WithHint("give one of them a new version (bellows new picks the next free one)");
     }
     by_key.emplace(key, p);
@@ -155,24 +167,31 @@ Result<std::vector<Pending>> Group(const std::vector<std::string>& names, DirFor
   std::vector<std::pair<Version, Pending>> versioned;
   for (auto& [key, p] : by_key) {
     if (p.up_file.empty()) {
-      return BELLOWS_ERR(kInvalid, "down file " + p.down_file + " has no up file").WithHint("add the up file or remove it");
+      return BELLOWS_ERR(kInvalid, "down file " + p.down_file + " has no up file")
+          .WithHint("add the up file or remove it");
     }
     versioned.emplace_back(*Version::Parse(p.version), p);
   }
-  std::sort(versioned.begin(), versioned.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(versioned.begin(), versioned.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Pending> result;
   for (auto& [v, p] : versioned) result.push_back(p);
-  std::sort(out.begin(), out.end(), [](const Pending& a, const Pending& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const Pending& a, const Pending& b) { return a.name < b.name; });
   result.insert(result.end(), out.begin(), out.end());
   return result;
 }
 
 SqlMarkers MarkersOf(DirFormat f) {
   switch (f) {
-    case DirFormat::kBellows: return SqlMarkers::kBellows;
-    case DirFormat::kDbmate: return SqlMarkers::kDbmate;
-    case DirFormat::kGoose: return SqlMarkers::kGoose;
-    default: return SqlMarkers::kNone;
+    case DirFormat::kBellows:
+      return SqlMarkers::kBellows;
+    case DirFormat::kDbmate:
+      return SqlMarkers::kDbmate;
+    case DirFormat::kGoose:
+      return SqlMarkers::kGoose;
+    default:
+      return SqlMarkers::kNone;
   }
 }
 
@@ -239,7 +258,8 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
       Status s = ReadYamlMigration(text, shown, &m);
       if (!s.ok()) return s.WithMigration(m.id);
     } else {
-      BELLOWS_ASSIGN_OR_RETURN(SqlFileSections sections, ParseSqlFile(text, shown, MarkersOf(dir.format)));
+      BELLOWS_ASSIGN_OR_RETURN(SqlFileSections sections,
+                               ParseSqlFile(text, shown, MarkersOf(dir.format)));
       if (!p.down_file.empty()) {
         const std::string down_shown = (fs::path(path) / p.down_file).string();
         BELLOWS_ASSIGN_OR_RETURN(std::string down, ReadFile(down_shown));
@@ -252,7 +272,8 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
       bool empty = !sections.up || OnlyComments(sections.up->text.all().value_or(""));
       if (!empty || sections.contract) {
         SqlSection up = sections.up.value_or(SqlSection{DialectText(""), {shown, 1, 1}});
-        m.operations.push_back(std::make_shared<SqlOp>(up, sections.down, sections.contract, sections.no_transaction));
+        m.operations.push_back(
+            std::make_shared<SqlOp>(up, sections.down, sections.contract, sections.no_transaction));
         std::const_pointer_cast<Operation>(m.operations.back())->set_location(up.at);
       }
     }

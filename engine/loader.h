@@ -23,9 +23,9 @@ struct LoadedFile {
 struct Directory {
   std::string path;
   DirFormat format = DirFormat::kBellows;
-  bool detected = false;            // format chosen by auto-detection
+  bool detected = false;  // format chosen by auto-detection
   std::vector<Migration> migrations;
-  std::vector<LoadedFile> files;    // every file read, in sum-file order
+  std::vector<LoadedFile> files;  // every file read, in sum-file order
   std::vector<std::string> warnings;
 
   const Migration* Find(std::string_view version_text) const;

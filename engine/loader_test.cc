@@ -1,10 +1,10 @@
 #include "engine/loader.h"
 
-#include <doctest/doctest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include "engine/ops/op_sql.h"
 #include "engine/sum_file.h"
@@ -33,7 +33,8 @@ class TempDir {
 
 std::vector<std::string> Versions(const Directory& d) {
   std::vector<std::string> out;
-  for (const Migration& m : d.migrations) out.push_back(m.VersionText() + ":" + m.file + (m.down_file.empty() ? "" : "+" + m.down_file));
+  for (const Migration& m : d.migrations)
+    out.push_back(m.VersionText() + ":" + m.file + (m.down_file.empty() ? "" : "+" + m.down_file));
   return out;
 }
 
@@ -41,7 +42,9 @@ std::vector<std::string> Versions(const Directory& d) {
 
 TEST_CASE("loader: bellows files in version order, SQL sections and no-ops") {
   TempDir d;
-  d.Write("0010_b.sql", "-- bellows:no-transaction\n-- bellows:up\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- bellows:down\nDROP INDEX i;");
+  d.Write("0010_b.sql",
+          "-- bellows:no-transaction\n-- bellows:up\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- "
+          "bellows:down\nDROP INDEX i;");
   d.Write("0002_a.yaml", "operations:\n  - drop_table: {table: t}\n");
   d.Write("0003_empty.sql", "-- just a comment\n");
   d.Write("README.md", "notes");
@@ -49,7 +52,8 @@ TEST_CASE("loader: bellows files in version order, SQL sections and no-ops") {
   auto dir = LoadDirectory(d.path(), DirFormat::kAuto);
   REQUIRE(dir.ok());
   CHECK(dir->format == DirFormat::kBellows);
-  CHECK(Versions(*dir) == std::vector<std::string>{"2:0002_a.yaml", "3:0003_empty.sql", "10:0010_b.sql"});
+  CHECK(Versions(*dir) ==
+        std::vector<std::string>{"2:0002_a.yaml", "3:0003_empty.sql", "10:0010_b.sql"});
   CHECK(dir->migrations[0].kind == MigrationKind::kYaml);
   CHECK(dir->migrations[1].operations.empty());  // comment-only: a no-op
   CHECK(dir->migrations[2].no_transaction);
@@ -67,7 +71,8 @@ TEST_CASE("loader: golang-migrate up and down files are one migration") {
   REQUIRE(dir.ok());
   CHECK(dir->format == DirFormat::kGolangMigrate);
   CHECK(dir->detected);
-  CHECK(Versions(*dir) == std::vector<std::string>{"1:1_init.up.sql+1_init.down.sql", "2:2_more.up.sql"});
+  CHECK(Versions(*dir) ==
+        std::vector<std::string>{"1:1_init.up.sql+1_init.down.sql", "2:2_more.up.sql"});
   CHECK_FALSE(dir->migrations[0].down_checksum.empty());
   CHECK(dir->files.size() == 3);
 }
@@ -82,16 +87,18 @@ TEST_CASE("loader: Flyway versioned, undo and repeatable files") {
   auto dir = LoadDirectory(d.path(), DirFormat::kAuto);
   REQUIRE(dir.ok());
   CHECK(dir->format == DirFormat::kFlyway);
-  CHECK(Versions(*dir) ==
-        std::vector<std::string>{"1:V1__init.sql", "1.1:V1.1__more.sql+U1.1__more.sql", "2.0:V2_0__x.sql",
-                                 "R__views:R__views.sql"});
+  CHECK(Versions(*dir) == std::vector<std::string>{"1:V1__init.sql",
+                                                   "1.1:V1.1__more.sql+U1.1__more.sql",
+                                                   "2.0:V2_0__x.sql", "R__views:R__views.sql"});
   CHECK(dir->migrations[3].kind == MigrationKind::kRepeatable);
 }
 
 TEST_CASE("loader: dbmate and goose markers") {
   SUBCASE("dbmate") {
     TempDir d;
-    d.Write("20200101000000_a.sql", "-- migrate:up transaction:false\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+    d.Write("20200101000000_a.sql",
+            "-- migrate:up transaction:false\nCREATE TABLE a (id int);\n-- migrate:down\nDROP "
+            "TABLE a;\n");
     auto dir = LoadDirectory(d.path(), DirFormat::kAuto);
     REQUIRE(dir.ok());
     CHECK(dir->format == DirFormat::kDbmate);
@@ -103,7 +110,8 @@ TEST_CASE("loader: dbmate and goose markers") {
   SUBCASE("goose") {
     TempDir d;
     d.Write("00001_a.sql",
-            "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE a (id int);\n-- +goose StatementEnd\n-- +goose Down\nDROP TABLE a;\n");
+            "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE a (id int);\n-- +goose "
+            "StatementEnd\n-- +goose Down\nDROP TABLE a;\n");
     auto dir = LoadDirectory(d.path(), DirFormat::kAuto);
     REQUIRE(dir.ok());
     CHECK(dir->format == DirFormat::kGoose);
@@ -143,7 +151,8 @@ TEST_CASE("sum file: written in sha256sum format and checked") {
   CHECK(CheckSumFile(*dir, &missing).ok());
   CHECK(missing);
   REQUIRE(WriteSumFile(*dir).ok());
-  CHECK(SumFileText(*dir) == "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd  0001_a.sql\n");
+  CHECK(SumFileText(*dir) ==
+        "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd  0001_a.sql\n");
   CHECK(CheckSumFile(*dir, &missing).ok());
   CHECK_FALSE(missing);
   d.Write("bellows.sum", "not a sum file\n");

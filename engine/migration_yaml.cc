@@ -1,8 +1,8 @@
 #include "engine/migration_yaml.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <set>
+
+#include <yaml-cpp/yaml.h>
 
 #include "engine/ops/registry.h"
 #include "engine/strings.h"
@@ -40,11 +40,13 @@ Result<Node> Convert(const YAML::Node& y, const std::string& file) {
       std::set<std::string> seen;
       for (const auto& entry : y) {
         if (!entry.first.IsScalar()) {
-          return BELLOWS_ERR(kInvalid, "map keys must be plain names").WithLocation(At(file, entry.first.Mark()));
+          return BELLOWS_ERR(kInvalid, "map keys must be plain names")
+              .WithLocation(At(file, entry.first.Mark()));
         }
         std::string key = entry.first.Scalar();
         if (!seen.insert(key).second) {
-          return BELLOWS_ERR(kInvalid, "duplicate key \"" + key + "\"").WithLocation(At(file, entry.first.Mark()));
+          return BELLOWS_ERR(kInvalid, "duplicate key \"" + key + "\"")
+              .WithLocation(At(file, entry.first.Mark()));
         }
         BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(entry.second, file));
         if (child.is_null()) child.location = At(file, entry.first.Mark());
@@ -78,7 +80,8 @@ Status ReadYamlMigration(std::string_view text, const std::string& file, Migrati
   BELLOWS_ASSIGN_OR_RETURN(Node root, ParseYaml(text, file));
   if (root.is_null()) return Status::Ok();  // an empty file is a no-op
   if (!root.is_map()) {
-    return BELLOWS_ERR(kInvalid, "a migration file must be a map with \"operations\", not " + root.Describe())
+    return BELLOWS_ERR(kInvalid,
+                       "a migration file must be a map with \"operations\", not " + root.Describe())
         .WithLocation(root.location);
   }
   FieldReader r(root, "migration");
@@ -89,11 +92,13 @@ Status ReadYamlMigration(std::string_view text, const std::string& file, Migrati
   BELLOWS_TRY(r.Finish());
   if (ops == nullptr) return Status::Ok();
   if (!ops->is_list()) {
-    return BELLOWS_ERR(kInvalid, "\"operations\" must be a list, not " + ops->Describe()).WithLocation(ops->location);
+    return BELLOWS_ERR(kInvalid, "\"operations\" must be a list, not " + ops->Describe())
+        .WithLocation(ops->location);
   }
   for (const Node& item : ops->items) {
     if (!item.is_map() || item.entries.size() != 1) {
-      return BELLOWS_ERR(kInvalid, "each operation must be a map with one key, the operation's name")
+      return BELLOWS_ERR(kInvalid,
+                         "each operation must be a map with one key, the operation's name")
           .WithLocation(item.location)
           .WithHint("for example: - add_column: {table: users, column: {name: email, type: text}}");
     }

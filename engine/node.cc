@@ -15,10 +15,14 @@ const Node* Node::Find(std::string_view key) const {
 
 std::string Node::Describe() const {
   switch (kind) {
-    case Kind::kNull: return "nothing";
-    case Kind::kScalar: return "\"" + scalar + "\"";
-    case Kind::kList: return "a list";
-    case Kind::kMap: return "a map";
+    case Kind::kNull:
+      return "nothing";
+    case Kind::kScalar:
+      return "\"" + scalar + "\"";
+    case Kind::kList:
+      return "a list";
+    case Kind::kMap:
+      return "a map";
   }
   return "nothing";
 }
@@ -28,7 +32,8 @@ Node Node::FromJson(const nlohmann::json& j) {
   if (j.is_null()) return n;
   if (j.is_object()) {
     n.kind = Kind::kMap;
-    for (auto it = j.begin(); it != j.end(); ++it) n.entries.emplace_back(it.key(), FromJson(it.value()));
+    for (auto it = j.begin(); it != j.end(); ++it)
+      n.entries.emplace_back(it.key(), FromJson(it.value()));
   } else if (j.is_array()) {
     n.kind = Kind::kList;
     for (const auto& item : j) n.items.push_back(FromJson(item));
@@ -45,8 +50,10 @@ Node Node::FromJson(const nlohmann::json& j) {
 
 nlohmann::json Node::ToJson() const {
   switch (kind) {
-    case Kind::kNull: return nullptr;
-    case Kind::kScalar: return scalar;
+    case Kind::kNull:
+      return nullptr;
+    case Kind::kScalar:
+      return scalar;
     case Kind::kList: {
       nlohmann::json a = nlohmann::json::array();
       for (const Node& i : items) a.push_back(i.ToJson());
@@ -61,7 +68,8 @@ nlohmann::json Node::ToJson() const {
   return nullptr;
 }
 
-FieldReader::FieldReader(const Node& node, std::string what) : node_(node), what_(std::move(what)) {}
+FieldReader::FieldReader(const Node& node, std::string what)
+    : node_(node), what_(std::move(what)) {}
 
 void FieldReader::Declare(std::string_view key) { declared_.emplace_back(key); }
 
@@ -85,7 +93,8 @@ Status FieldReader::String(std::string_view key, std::string* out, bool required
   if (!s.ok()) return s;
   if (child == nullptr) return Status::Ok();
   if (!child->is_scalar()) {
-    return Error(*child, "field \"" + std::string(key) + "\" must be a string, not " + child->Describe());
+    return Error(*child,
+                 "field \"" + std::string(key) + "\" must be a string, not " + child->Describe());
   }
   *out = child->scalar;
   return Status::Ok();
@@ -101,7 +110,8 @@ Status FieldReader::Bool(std::string_view key, bool* out) {
   } else if (v == "false" || v == "no") {
     *out = false;
   } else {
-    return Error(*child, "field \"" + std::string(key) + "\" must be true or false, not " + child->Describe());
+    return Error(*child, "field \"" + std::string(key) + "\" must be true or false, not " +
+                             child->Describe());
   }
   return Status::Ok();
 }
@@ -116,7 +126,8 @@ Status FieldReader::Int(std::string_view key, long long* out) {
     if (used != child->scalar.size()) throw std::invalid_argument("trailing");
     *out = v;
   } catch (const std::exception&) {
-    return Error(*child, "field \"" + std::string(key) + "\" must be an integer, not " + child->Describe());
+    return Error(*child,
+                 "field \"" + std::string(key) + "\" must be an integer, not " + child->Describe());
   }
   return Status::Ok();
 }
@@ -131,7 +142,8 @@ Status FieldReader::StringList(std::string_view key, std::vector<std::string>* o
     return Status::Ok();
   }
   if (!child->is_list()) {
-    return Error(*child, "field \"" + std::string(key) + "\" must be a list of names, not " + child->Describe());
+    return Error(*child, "field \"" + std::string(key) + "\" must be a list of names, not " +
+                             child->Describe());
   }
   out->clear();
   for (const Node& item : child->items) {

@@ -17,11 +17,11 @@ namespace bellows {
 struct Node {
   enum class Kind { kNull, kScalar, kList, kMap };
   Kind kind = Kind::kNull;
-  std::string scalar;                              // kScalar
-  bool quoted = false;                             // the scalar was quoted in the source
-  std::vector<Node> items;                         // kList
+  std::string scalar;                                 // kScalar
+  bool quoted = false;                                // the scalar was quoted in the source
+  std::vector<Node> items;                            // kList
   std::vector<std::pair<std::string, Node>> entries;  // kMap, in source order
-  SourceLocation location;                         // file:line:column of the node
+  SourceLocation location;                            // file:line:column of the node
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_scalar() const { return kind == Kind::kScalar; }

@@ -16,8 +16,12 @@ std::vector<const PlannedStep*> BatchPlan::StepsOf(Phase a, Phase b) const {
 
 json ToJson(const RenderedStep& r) {
   json checks = json::array();
-  for (const StepCheck& c : r.checks) checks.push_back({{"query", c.query}, {"message", c.message}});
-  json j = {{"sql", r.sql}, {"transactional", r.transactional}, {"lock", r.lock}, {"cost", r.cost},
+  for (const StepCheck& c : r.checks)
+    checks.push_back({{"query", c.query}, {"message", c.message}});
+  json j = {{"sql", r.sql},
+            {"transactional", r.transactional},
+            {"lock", r.lock},
+            {"cost", r.cost},
             {"blocks_writes", r.blocks_writes}};
   if (!r.checks.empty()) j["checks"] = checks;
   if (!r.outside_before.empty()) j["outside_before"] = r.outside_before;
@@ -53,15 +57,23 @@ steps::Backfill BackfillFromJson(const json& j) {
   steps::Backfill b;
   b.table = j.value("table", "");
   b.key = j.value("key", std::vector<std::string>{});
-  for (const json& p : j.value("set", json::array())) b.set.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
-  for (const json& p : j.value("names", json::array())) b.names.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
+  for (const json& p : j.value("set", json::array()))
+    b.set.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
+  for (const json& p : j.value("names", json::array()))
+    b.names.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
   return b;
 }
 
 json ToJson(const PlannedStep& s) {
-  json j = {{"seq", s.seq},           {"migration", s.migration}, {"phase", PhaseName(s.phase)},
-            {"kind", s.kind},         {"description", s.description}, {"op", s.op},
-            {"forward", ToJson(s.forward)}, {"destructive", s.destructive}, {"group", s.group}};
+  json j = {{"seq", s.seq},
+            {"migration", s.migration},
+            {"phase", PhaseName(s.phase)},
+            {"kind", s.kind},
+            {"description", s.description},
+            {"op", s.op},
+            {"forward", ToJson(s.forward)},
+            {"destructive", s.destructive},
+            {"group", s.group}};
   j["inverse"] = s.inverse ? ToJson(*s.inverse) : json(nullptr);
   if (s.backfill) j["backfill"] = ToJson(*s.backfill);
   return j;
@@ -72,12 +84,15 @@ PlannedStep PlannedStepFromJson(const json& j) {
   s.seq = j.value("seq", 0);
   s.migration = j.value("migration", 0);
   std::string phase = j.value("phase", "expand");
-  s.phase = phase == "contract" ? Phase::kContract : phase == "backfill" ? Phase::kBackfill : Phase::kExpand;
+  s.phase = phase == "contract"   ? Phase::kContract
+            : phase == "backfill" ? Phase::kBackfill
+                                  : Phase::kExpand;
   s.kind = j.value("kind", "");
   s.description = j.value("description", "");
   s.op = j.value("op", "");
   s.forward = RenderedStepFromJson(j.at("forward"));
-  if (j.contains("inverse") && !j["inverse"].is_null()) s.inverse = RenderedStepFromJson(j["inverse"]);
+  if (j.contains("inverse") && !j["inverse"].is_null())
+    s.inverse = RenderedStepFromJson(j["inverse"]);
   if (j.contains("backfill")) s.backfill = BackfillFromJson(j["backfill"]);
   s.destructive = j.value("destructive", false);
   s.group = j.value("group", 0);
@@ -88,13 +103,20 @@ json ToJson(const VersionSpec& v) {
   json tables = json::array();
   for (const TableView& t : v.tables) {
     json cols = json::array();
-    for (const ViewColumn& c : t.columns) cols.push_back({{"name", c.name}, {"physical", c.physical}, {"def", ToJson(c.def)}});
+    for (const ViewColumn& c : t.columns)
+      cols.push_back({{"name", c.name}, {"physical", c.physical}, {"def", ToJson(c.def)}});
     json fill = json::array();
     for (const auto& [p, e] : t.fill) fill.push_back({p, e});
     json checks = json::array();
     for (const Constraint& c : t.checks) checks.push_back(ToJson(c));
-    tables.push_back({{"name", t.name}, {"physical", t.physical}, {"columns", cols}, {"fill", fill},
-                      {"checks", checks}, {"not_null", t.not_null}, {"key", t.key}, {"changed", t.changed}});
+    tables.push_back({{"name", t.name},
+                      {"physical", t.physical},
+                      {"columns", cols},
+                      {"fill", fill},
+                      {"checks", checks},
+                      {"not_null", t.not_null},
+                      {"key", t.key},
+                      {"changed", t.changed}});
   }
   return {{"name", v.name}, {"tables", tables}};
 }
@@ -107,10 +129,13 @@ VersionSpec VersionSpecFromJson(const json& j) {
     view.name = t.value("name", "");
     view.physical = t.value("physical", "");
     for (const json& c : t.value("columns", json::array())) {
-      view.columns.push_back({c.value("name", ""), c.value("physical", ""), ColumnFromJson(c.at("def"))});
+      view.columns.push_back(
+          {c.value("name", ""), c.value("physical", ""), ColumnFromJson(c.at("def"))});
     }
-    for (const json& f : t.value("fill", json::array())) view.fill.emplace_back(f[0].get<std::string>(), f[1].get<std::string>());
-    for (const json& c : t.value("checks", json::array())) view.checks.push_back(ConstraintFromJson(c));
+    for (const json& f : t.value("fill", json::array()))
+      view.fill.emplace_back(f[0].get<std::string>(), f[1].get<std::string>());
+    for (const json& c : t.value("checks", json::array()))
+      view.checks.push_back(ConstraintFromJson(c));
     view.not_null = t.value("not_null", std::vector<std::string>{});
     view.key = t.value("key", std::vector<std::string>{});
     view.changed = t.value("changed", false);

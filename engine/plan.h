@@ -15,24 +15,24 @@
 namespace bellows {
 
 struct PlannedStep {
-  int seq = 0;             // 1-based position in the batch
-  int migration = 0;       // index into BatchPlan::migrations
+  int seq = 0;        // 1-based position in the batch
+  int migration = 0;  // index into BatchPlan::migrations
   Phase phase = Phase::kExpand;
-  std::string kind;        // StepKind()
+  std::string kind;  // StepKind()
   std::string description;
-  std::string op;          // "op 2 alter_column users.email" ("" for batch steps)
+  std::string op;  // "op 2 alter_column users.email" ("" for batch steps)
   RenderedStep forward;
-  std::optional<RenderedStep> inverse;     // nullopt: cannot be undone
+  std::optional<RenderedStep> inverse;      // nullopt: cannot be undone
   std::optional<steps::Backfill> backfill;  // backfill steps: what the batches update
   bool destructive = false;  // a drop or swap: after it runs the batch can only go forward
   int group = 0;             // steps with the same group share one transaction
 };
 
 struct MigrationPlan {
-  std::string version;     // Migration::VersionText()
-  std::string id;          // "0003_add_email"
+  std::string version;  // Migration::VersionText()
+  std::string id;       // "0003_add_email"
   std::string name;
-  std::string kind;        // "yaml", "sql", "repeatable"
+  std::string kind;  // "yaml", "sql", "repeatable"
   std::string file;
   std::string checksum;
   std::string down_checksum;
@@ -46,8 +46,8 @@ struct MigrationPlan {
 struct BatchPlan {
   std::vector<MigrationPlan> migrations;
   std::vector<PlannedStep> steps;
-  VersionSpec version;        // the version this batch makes live
-  std::string latest_sql;     // what a new-version connection runs (SQLite)
+  VersionSpec version;     // the version this batch makes live
+  std::string latest_sql;  // what a new-version connection runs (SQLite)
   std::vector<DataCheck> data_checks;
   std::vector<std::string> warnings;
 

@@ -8,7 +8,8 @@ namespace bellows {
 
 using nlohmann::json;
 
-Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv, const std::vector<const Migration*>& pending) {
+Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv,
+                                 const std::vector<const Migration*>& pending) {
   PlanInputs in;
   in.bellows_version = BELLOWS_VERSION;
   in.dialect = std::string(conn.dialect().Name());
@@ -18,8 +19,9 @@ Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv, const s
     if (!m->down_file.empty()) in.files.emplace_back(m->down_file, m->down_checksum);
   }
   long long last = inv.history.empty() ? 0 : inv.history.back().id;
-  in.state_head = "history " + std::to_string(last) + ", in flight " +
-                  (inv.in_flight ? std::to_string(inv.in_flight->id) + " " + inv.in_flight->state : "none");
+  in.state_head =
+      "history " + std::to_string(last) + ", in flight " +
+      (inv.in_flight ? std::to_string(inv.in_flight->id) + " " + inv.in_flight->state : "none");
   BELLOWS_ASSIGN_OR_RETURN(Schema live, conn.Introspect());
   in.fingerprint = Fingerprint(live);
   return in;
@@ -29,8 +31,9 @@ namespace {
 json InputsJson(const PlanInputs& in) {
   json files = json::array();
   for (const auto& [f, c] : in.files) files.push_back({{"file", f}, {"checksum", c}});
-  return {{"bellows_version", in.bellows_version}, {"dialect", in.dialect}, {"server_version", in.server_version},
-          {"files", files}, {"state_head", in.state_head}, {"fingerprint", in.fingerprint}};
+  return {{"bellows_version", in.bellows_version}, {"dialect", in.dialect},
+          {"server_version", in.server_version},   {"files", files},
+          {"state_head", in.state_head},           {"fingerprint", in.fingerprint}};
 }
 
 PlanInputs InputsFromJson(const json& j) {
@@ -38,15 +41,22 @@ PlanInputs InputsFromJson(const json& j) {
   in.bellows_version = j.value("bellows_version", "");
   in.dialect = j.value("dialect", "");
   in.server_version = j.value("server_version", "");
-  for (const json& f : j.value("files", json::array())) in.files.emplace_back(f.value("file", ""), f.value("checksum", ""));
+  for (const json& f : j.value("files", json::array()))
+    in.files.emplace_back(f.value("file", ""), f.value("checksum", ""));
   in.state_head = j.value("state_head", "");
   in.fingerprint = j.value("fingerprint", "");
   return in;
 }
 
 json DataCheckJson(const DataCheck& c) {
-  return {{"kind", static_cast<int>(c.kind)}, {"table", c.table}, {"expr", c.expr}, {"ref_table", c.ref_table},
-          {"ref_column", c.ref_column}, {"message", c.message}, {"hint", c.hint}, {"op", c.op}};
+  return {{"kind", static_cast<int>(c.kind)},
+          {"table", c.table},
+          {"expr", c.expr},
+          {"ref_table", c.ref_table},
+          {"ref_column", c.ref_column},
+          {"message", c.message},
+          {"hint", c.hint},
+          {"op", c.op}};
 }
 
 DataCheck DataCheckFromJson(const json& j) {
@@ -66,16 +76,24 @@ DataCheck DataCheckFromJson(const json& j) {
 json ToJson(const BatchPlan& plan) {
   json migrations = json::array();
   for (const MigrationPlan& m : plan.migrations) {
-    migrations.push_back({{"version", m.version}, {"id", m.id}, {"name", m.name}, {"kind", m.kind}, {"file", m.file},
-                          {"checksum", m.checksum}, {"down_checksum", m.down_checksum}, {"inverse", m.inverse},
-                          {"irreversible", m.irreversible}, {"no_transaction", m.no_transaction}});
+    migrations.push_back({{"version", m.version},
+                          {"id", m.id},
+                          {"name", m.name},
+                          {"kind", m.kind},
+                          {"file", m.file},
+                          {"checksum", m.checksum},
+                          {"down_checksum", m.down_checksum},
+                          {"inverse", m.inverse},
+                          {"irreversible", m.irreversible},
+                          {"no_transaction", m.no_transaction}});
   }
   json steps = json::array();
   for (const PlannedStep& s : plan.steps) steps.push_back(ToJson(s));
   json checks = json::array();
   for (const DataCheck& c : plan.data_checks) checks.push_back(DataCheckJson(c));
-  return {{"version", ToJson(plan.version)}, {"migrations", migrations}, {"steps", steps},
-          {"latest_sql", plan.latest_sql}, {"data_checks", checks}, {"warnings", plan.warnings}};
+  return {
+      {"version", ToJson(plan.version)}, {"migrations", migrations}, {"steps", steps},
+      {"latest_sql", plan.latest_sql},   {"data_checks", checks},    {"warnings", plan.warnings}};
 }
 
 BatchPlan BatchPlanFromJson(const json& j) {
@@ -95,9 +113,11 @@ BatchPlan BatchPlanFromJson(const json& j) {
     mp.no_transaction = m.value("no_transaction", false);
     plan.migrations.push_back(mp);
   }
-  for (const json& s : j.value("steps", json::array())) plan.steps.push_back(PlannedStepFromJson(s));
+  for (const json& s : j.value("steps", json::array()))
+    plan.steps.push_back(PlannedStepFromJson(s));
   plan.latest_sql = j.value("latest_sql", "");
-  for (const json& c : j.value("data_checks", json::array())) plan.data_checks.push_back(DataCheckFromJson(c));
+  for (const json& c : j.value("data_checks", json::array()))
+    plan.data_checks.push_back(DataCheckFromJson(c));
   plan.warnings = j.value("warnings", std::vector<std::string>{});
   return plan;
 }
@@ -140,7 +160,9 @@ Result<PlanDocument> ReadPlanFile(const std::string& path) {
 std::vector<std::string> CompareInputs(const PlanInputs& saved, const PlanInputs& now) {
   std::vector<std::string> out;
   auto cmp = [&](const std::string& what, const std::string& a, const std::string& b) {
-    if (a != b) out.push_back(what + ": plan has " + (a.empty() ? "none" : a) + ", now " + (b.empty() ? "none" : b));
+    if (a != b)
+      out.push_back(what + ": plan has " + (a.empty() ? "none" : a) + ", now " +
+                    (b.empty() ? "none" : b));
   };
   cmp("bellows version", saved.bellows_version, now.bellows_version);
   cmp("dialect", saved.dialect, now.dialect);
@@ -151,7 +173,8 @@ std::vector<std::string> CompareInputs(const PlanInputs& saved, const PlanInputs
     std::vector<std::string> a, b;
     for (const auto& [f, c] : saved.files) a.push_back(f + "@" + c.substr(0, 8));
     for (const auto& [f, c] : now.files) b.push_back(f + "@" + c.substr(0, 8));
-    out.push_back("migration files: plan covers [" + Join(a, ", ") + "], now pending [" + Join(b, ", ") + "]");
+    out.push_back("migration files: plan covers [" + Join(a, ", ") + "], now pending [" +
+                  Join(b, ", ") + "]");
   }
   return out;
 }

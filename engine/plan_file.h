@@ -30,7 +30,8 @@ struct PlanDocument {
 };
 
 // The inputs a plan of `pending` depends on, read from the live database.
-Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv, const std::vector<const Migration*>& pending);
+Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv,
+                                 const std::vector<const Migration*>& pending);
 std::string PlanHash(const PlanInputs& inputs, const std::vector<BatchPlan>& batches);
 nlohmann::json ToJson(const BatchPlan& plan);
 BatchPlan BatchPlanFromJson(const nlohmann::json& j);

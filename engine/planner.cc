@@ -13,8 +13,8 @@ std::string VersionName(const std::string& prefix, const std::string& version, s
 
 namespace {
 
-BatchInput Input(const PlanRequest& r, const Schema& base, const std::optional<VersionSpec>& previous,
-                 const std::string& last_version) {
+BatchInput Input(const PlanRequest& r, const Schema& base,
+                 const std::optional<VersionSpec>& previous, const std::string& last_version) {
   BatchInput in;
   in.dialect = r.dialect;
   in.base = base;

@@ -18,8 +18,8 @@ struct PlanRequest {
   std::optional<VersionSpec> previous;
   std::string version_prefix;  // "main", the PostgreSQL schema, the MySQL database
   bool split = false;
-  bool direct = false;         // blocking plan (rollback of completed migrations)
-  size_t max_batches = 0;      // 0 = all
+  bool direct = false;     // blocking plan (rollback of completed migrations)
+  size_t max_batches = 0;  // 0 = all
 };
 
 struct PlannedBatches {

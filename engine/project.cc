@@ -23,7 +23,8 @@ Status WriteNew(const std::string& path, const std::string& text) {
 }
 }  // namespace
 
-Result<InitResult> InitProject(const std::string& config_path, const std::string& dir, const std::string& url) {
+Result<InitResult> InitProject(const std::string& config_path, const std::string& dir,
+                               const std::string& url) {
   InitResult r;
   std::error_code ec;
   if (fs::exists(config_path)) {
@@ -46,9 +47,10 @@ Result<InitResult> InitProject(const std::string& config_path, const std::string
   }
   std::string attributes = (fs::path(dir) / ".gitattributes").string();
   if (!fs::exists(attributes)) {
-    BELLOWS_TRY(WriteNew(attributes,
-                         "# Checksums cover the exact bytes: git must not change line endings of migrations.\n"
-                         "* -text\n"));
+    BELLOWS_TRY(WriteNew(
+        attributes,
+        "# Checksums cover the exact bytes: git must not change line endings of migrations.\n"
+        "* -text\n"));
     r.created.push_back(attributes);
   }
   return r;
@@ -67,7 +69,8 @@ std::string NextVersion(const Directory& dir) {
   if (last == nullptr) return "0001";
   std::string written = last->id.substr(0, last->id.find('_'));
   bool timestamp = written.size() == 14 && StartsWith(written, "20");
-  if (!timestamp && written.find_first_not_of("0123456789") == std::string::npos && written.size() < 14) {
+  if (!timestamp && written.find_first_not_of("0123456789") == std::string::npos &&
+      written.size() < 14) {
     std::string next = std::to_string(std::stoll(written) + 1);
     if (next.size() < written.size()) next = std::string(written.size() - next.size(), '0') + next;
     return next;
@@ -92,10 +95,11 @@ Result<std::string> NewMigration(const Directory& dir, const std::string& slug, 
   std::string name = version + "_" + slug + (sql ? ".sql" : ".yaml");
   std::string path = (fs::path(dir.path) / name).string();
   std::string text = sql ? "-- bellows:up\n\n-- bellows:down\n"
-                         : "description: " + ReplaceAll(slug, "_", " ") + "\noperations:\n"
-                           "  # - add_column:\n"
-                           "  #     table: users\n"
-                           "  #     column: {name: email, type: text}\n";
+                         : "description: " + ReplaceAll(slug, "_", " ") +
+                               "\noperations:\n"
+                               "  # - add_column:\n"
+                               "  #     table: users\n"
+                               "  #     column: {name: email, type: text}\n";
   if (!sql) text += "  []\n";
   BELLOWS_TRY(WriteNew(path, text));
   std::string sum = SumFilePath(dir);

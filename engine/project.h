@@ -14,7 +14,8 @@ struct InitResult {
 
 // Writes bellows.yaml (unless present), the migration directory, its bellows.sum and a
 // .gitattributes that keeps line endings of migrations unchanged (SPEC 2.4).
-Result<InitResult> InitProject(const std::string& config_path, const std::string& dir, const std::string& url);
+Result<InitResult> InitProject(const std::string& config_path, const std::string& dir,
+                               const std::string& url);
 
 // The next version in the directory's scheme (SPEC 7): the next sequence number at the same
 // width, else the UTC time YYYYMMDDhhmmss (always above the highest version).

@@ -1,11 +1,10 @@
 #include "engine/runner.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
+#include <unistd.h>
 
 #include "engine/data_checks.h"
 #include "engine/schema_json.h"
@@ -33,16 +32,21 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
       Status s = BELLOWS_ERR(kInvalid, "applied migration " + version + " (" + row->file +
                                            ") is missing from the migration directory");
       s.WithHint("restore the file, or pass --allow-missing if it was removed on purpose");
-      if (!options.allow_missing) inv.problems.push_back(s);
-      else inv.warnings.push_back(s.message());
+      if (!options.allow_missing)
+        inv.problems.push_back(s);
+      else
+        inv.warnings.push_back(s.message());
     } else if (m->checksum != row->checksum || m->down_checksum != row->down_checksum) {
       bool down = m->checksum == row->checksum;
-      inv.problems.push_back(BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
-                                       " was edited after it was applied (recorded checksum " +
-                                       (down ? row->down_checksum : row->checksum).substr(0, 12) + "..., file " +
-                                       (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
-          .WithMigration(m->id)
-          .WithHint("restore the file as it was applied, or accept the edit with bellows repair --accept-checksums"));
+      inv.problems.push_back(
+          BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
+                                    " was edited after it was applied (recorded checksum " +
+                                    (down ? row->down_checksum : row->checksum).substr(0, 12) +
+                                    "..., file " +
+                                    (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
+              .WithMigration(m->id)
+              .WithHint("restore the file as it was applied, or accept the edit with bellows "
+                        "repair --accept-checksums"));
     }
     std::optional<Version> v = Version::Parse(version);
     if (v && (!highest || *highest < *v)) highest = v;
@@ -57,14 +61,15 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
       inv.applied.push_back(&m);
       continue;
     }
-    if (m.kind != MigrationKind::kRepeatable && highest && m.version < *highest && !options.allow_out_of_order &&
-        !m.allow_out_of_order) {
-      inv.problems.push_back(BELLOWS_ERR(kInvalid, "pending migration " + m.file + " has version " + m.version.canonical() +
-                                       ", below the highest applied version " + highest->canonical() +
-                                       " (out of order)")
-          .WithMigration(m.id)
-          .WithHint("give it a higher version, or pass --allow-out-of-order (or mark the file "
-                    "-- bellows:allow-out-of-order) to apply it anyway"));
+    if (m.kind != MigrationKind::kRepeatable && highest && m.version < *highest &&
+        !options.allow_out_of_order && !m.allow_out_of_order) {
+      inv.problems.push_back(
+          BELLOWS_ERR(kInvalid, "pending migration " + m.file + " has version " +
+                                    m.version.canonical() + ", below the highest applied version " +
+                                    highest->canonical() + " (out of order)")
+              .WithMigration(m.id)
+              .WithHint("give it a higher version, or pass --allow-out-of-order (or mark the file "
+                        "-- bellows:allow-out-of-order) to apply it anyway"));
     }
     inv.pending.push_back(&m);
   }
@@ -86,8 +91,9 @@ Status Runner::Acquire() {
   BELLOWS_ASSIGN_OR_RETURN(lock_, conn_.OpenRunnerLock(options_.lock_stale));
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
-  LockOwner me{std::string("bellows/") + BELLOWS_VERSION + ":" + host + ":" + std::to_string(getpid()), host,
-               static_cast<long>(getpid())};
+  LockOwner me{
+      std::string("bellows/") + BELLOWS_VERSION + ":" + host + ":" + std::to_string(getpid()), host,
+      static_cast<long>(getpid())};
   auto deadline = std::chrono::steady_clock::now() + options_.lock_wait;
   bool announced = false;
   for (;;) {
@@ -122,8 +128,9 @@ Status Runner::Open() {
 }
 
 std::string Runner::VersionPrefix() const {
-  return options_.version_prefix.empty() ? conn_.dialect().DefaultVersionPrefix(conn_.DatabaseName())
-                                         : options_.version_prefix;
+  return options_.version_prefix.empty()
+             ? conn_.dialect().DefaultVersionPrefix(conn_.DatabaseName())
+             : options_.version_prefix;
 }
 
 Result<Inventory> Runner::Refresh() {
@@ -156,8 +163,8 @@ Result<BatchPlan> Runner::PlanNext(const std::vector<const Migration*>& pending,
   return plan;
 }
 
-Result<long long> Runner::Record(const BatchPlan& plan, const std::string& command, const std::string& kind,
-                                 std::vector<StepRow>* rows) {
+Result<long long> Runner::Record(const BatchPlan& plan, const std::string& command,
+                                 const std::string& kind, std::vector<StepRow>* rows) {
   rows->clear();
   for (const PlannedStep& s : plan.steps) {
     StepRow r;
@@ -228,7 +235,8 @@ Status Runner::Finish(long long batch, const std::string& state, RunReport* repo
   return Status::Ok();
 }
 
-Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause, RunReport* report) {
+Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
+                         RunReport* report) {
   report->batch = batch;
   if (cause.code() == Code::kLockBusy) {
     // Another runner owns the database now: touching it would race that runner.
@@ -242,7 +250,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
       break;
     }
   }
-  BELLOWS_TRY(exec_->InTransaction([&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
+  BELLOWS_TRY(exec_->InTransaction(
+      [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
   Status undo = exec_->Undo(batch, rows);
   if (undo.ok()) {
     BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
@@ -252,19 +261,24 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
     }));
     report->batch_state = kRolledBack;
     Status s = cause;
-    return s.WithMigration(failed_version).WithHint(
-        cause.hint().empty() ? "the batch was undone; fix the migration and run it again" : cause.hint());
+    return s.WithMigration(failed_version)
+        .WithHint(cause.hint().empty() ? "the batch was undone; fix the migration and run it again"
+                                       : cause.hint());
   }
   Status recorded = exec_->InTransaction([&]() -> Status {
-    BELLOWS_TRY(state_.SetBatchState(batch, kFailed, cause.message() + "; undo failed: " + undo.message()));
+    BELLOWS_TRY(
+        state_.SetBatchState(batch, kFailed, cause.message() + "; undo failed: " + undo.message()));
     return state_.SetHistoryState(batch, kFailed, cause.message(), "");
   });
   (void)recorded;
   report->batch_state = kFailed;
-  Status s = BELLOWS_ERR(kNotRestored, cause.message() + "; undoing the batch failed too: " + undo.message());
-  return s.WithMigration(failed_version).WithStep(undo.step()).WithHint(
-      "bellows status shows what is left; fix it by hand, then run bellows rollback again or "
-      "bellows repair --resolve-failed");
+  Status s = BELLOWS_ERR(kNotRestored,
+                         cause.message() + "; undoing the batch failed too: " + undo.message());
+  return s.WithMigration(failed_version)
+      .WithStep(undo.step())
+      .WithHint(
+          "bellows status shows what is left; fix it by hand, then run bellows rollback again or "
+          "bellows repair --resolve-failed");
 }
 
 Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {
@@ -290,7 +304,9 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
   if (past_point_of_no_return || s.code() == Code::kLockBusy || s.code() == Code::kNotRestored) {
     report->batch_state = kCompleting;
     return s.WithCode(Code::kNotRestored)
-        .WithHint("the batch passed a step that cannot be undone; fix the cause and run bellows complete again");
+        .WithHint(
+            "the batch passed a step that cannot be undone; fix the cause and run bellows complete "
+            "again");
   }
   // Back to expanded: undo the contract steps that ran.
   std::vector<StepRow> contract;
@@ -300,7 +316,8 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
   Status undo = exec_->Undo(batch, contract);
   if (!undo.ok()) {
     report->batch_state = kCompleting;
-    return BELLOWS_ERR(kNotRestored, s.message() + "; undoing the contract steps failed too: " + undo.message())
+    return BELLOWS_ERR(kNotRestored,
+                       s.message() + "; undoing the contract steps failed too: " + undo.message())
         .WithHint("bellows status shows what is left");
   }
   BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
@@ -308,8 +325,10 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
     return state_.SetHistoryState(batch, kExpanded, s.message(), "");
   }));
   report->batch_state = kExpanded;
-  return s.WithHint("the batch is back to expanded; both versions still work. Fix the cause and run complete again, "
-                    "or roll back");
+  return s.WithHint(
+      "the batch is back to expanded; both versions still work. Fix the cause and run complete "
+      "again, "
+      "or roll back");
 }
 
 }  // namespace bellows

@@ -19,19 +19,19 @@
 namespace bellows {
 
 struct RunOptions {
-  std::string to;                   // --to VERSION: plan up to and including it
+  std::string to;  // --to VERSION: plan up to and including it
   bool allow_out_of_order = false;
   bool allow_missing = false;
   bool complete_in_flight = false;  // apply: complete a batch that `start` started
   bool allow_data_loss = false;
   bool require_sum = false;
-  int rollback_steps = 0;           // rollback --steps N
-  std::string rollback_to;          // rollback --to VERSION
+  int rollback_steps = 0;   // rollback --steps N
+  std::string rollback_to;  // rollback --to VERSION
   Millis lock_wait{60000};
   Millis lock_stale{30000};
   ExecOptions exec;
-  std::string version_prefix;       // "" = the dialect's default
-  std::string applied_by;           // user@host
+  std::string version_prefix;  // "" = the dialect's default
+  std::string applied_by;      // user@host
 };
 
 // What a run did, for the text output and the JSON fields (docs/cli.md).
@@ -44,17 +44,17 @@ struct RunReport {
   std::string batch_state;
   std::string version_name;
   std::vector<std::string> warnings;
-  std::vector<std::string> lines;        // human summary
+  std::vector<std::string> lines;  // human summary
 };
 
 // The migrations as the state tables see them.
 struct Inventory {
   bool state_exists = false;
   std::vector<HistoryRow> history;
-  std::vector<const Migration*> applied;   // completed, in version order
-  std::vector<const Migration*> pending;   // in version order (repeatables last)
+  std::vector<const Migration*> applied;  // completed, in version order
+  std::vector<const Migration*> pending;  // in version order (repeatables last)
   std::optional<BatchRow> in_flight;
-  std::string current_version;             // highest completed version
+  std::string current_version;  // highest completed version
   std::vector<std::string> warnings;
   // What stops a run (kInvalid): an applied file edited or missing, a pending file below the
   // highest applied version. Commands that change the database refuse on the first one;
@@ -78,18 +78,19 @@ class Runner {
   Status ApplyPlan(const struct PlanDocument& doc, RunReport* report);
 
  private:
-  Status Open();                 // state tables, lock, executor
+  Status Open();  // state tables, lock, executor
   Status Acquire();
   std::string VersionPrefix() const;
-  Result<Inventory> Refresh();   // inventory under the lock
+  Result<Inventory> Refresh();  // inventory under the lock
   // Plans the next batch of `pending` from the live schema.
   Result<BatchPlan> PlanNext(const std::vector<const Migration*>& pending, bool split);
-  Result<long long> Record(const BatchPlan& plan, const std::string& command, const std::string& kind,
-                           std::vector<StepRow>* rows);
+  Result<long long> Record(const BatchPlan& plan, const std::string& command,
+                           const std::string& kind, std::vector<StepRow>* rows);
   // Runs the expand half of a recorded batch; on failure undoes it and sets its final state.
   Status Expand(long long batch, std::vector<StepRow>& rows, RunReport* report);
   Status Contract(long long batch, std::vector<StepRow>& rows, RunReport* report);
-  Status UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause, RunReport* report);
+  Status UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
+                   RunReport* report);
   Status Finish(long long batch, const std::string& state, RunReport* report);
   Status RollbackCompleted(const Inventory& inv, RunReport* report);
   std::vector<std::string> VersionsOf(long long batch) const;
@@ -102,7 +103,7 @@ class Runner {
   std::unique_ptr<RunnerLock> lock_;
   std::unique_ptr<Executor> exec_;
   std::vector<HistoryRow> history_;
-  std::string plan_hash_;  // recorded on batches and history rows
+  std::string plan_hash_;                                   // recorded on batches and history rows
   std::map<long long, std::vector<std::string>> recorded_;  // versions of batches this run recorded
 };
 

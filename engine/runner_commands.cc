@@ -14,8 +14,8 @@ namespace bellows {
 namespace {
 
 Status InFlightConflict(const BatchRow& b, const std::string& what) {
-  return BELLOWS_ERR(kConflict, "batch " + std::to_string(b.id) + " is " + b.state + " (started by " + b.command +
-                                    "): " + what);
+  return BELLOWS_ERR(kConflict, "batch " + std::to_string(b.id) + " is " + b.state +
+                                    " (started by " + b.command + "): " + what);
 }
 
 }  // namespace
@@ -37,9 +37,11 @@ Status Runner::Start(RunReport* report) {
       return Status::Ok();
     }
     if (b.state == kFailed) {
-      return InFlightConflict(b, "its undo did not finish").WithHint("run bellows rollback to retry the undo");
+      return InFlightConflict(b, "its undo did not finish")
+          .WithHint("run bellows rollback to retry the undo");
     }
-    return InFlightConflict(b, "run complete or rollback first").WithHint("bellows complete, or bellows rollback");
+    return InFlightConflict(b, "run complete or rollback first")
+        .WithHint("bellows complete, or bellows rollback");
   }
   std::vector<const Migration*> pending = inv.pending;
   std::erase_if(pending, [](const Migration* m) { return m->kind == MigrationKind::kRepeatable; });
@@ -71,7 +73,8 @@ Status Runner::Complete(RunReport* report) {
   }
   const BatchRow& b = *inv.in_flight;
   if (b.state == kStarting) {
-    return InFlightConflict(b, "its expand phase did not finish").WithHint("run bellows start to resume it, or rollback");
+    return InFlightConflict(b, "its expand phase did not finish")
+        .WithHint("run bellows start to resume it, or rollback");
   }
   if (b.state != kExpanded && b.state != kCompleting) {
     return InFlightConflict(b, "it cannot be completed").WithHint("run bellows rollback");
@@ -90,11 +93,14 @@ Status Runner::Apply(RunReport* report) {
   if (inv.in_flight) {
     const BatchRow& b = *inv.in_flight;
     if (b.state == kFailed) {
-      return InFlightConflict(b, "its undo did not finish").WithHint("run bellows rollback to retry the undo");
+      return InFlightConflict(b, "its undo did not finish")
+          .WithHint("run bellows rollback to retry the undo");
     }
     if (b.state == kRollingBack) return InFlightConflict(b, "run rollback to finish it");
     if (b.state == kExpanded && b.command == "start" && !options_.complete_in_flight) {
-      return InFlightConflict(b, "it was started by start; complete it (bellows complete) or pass --complete-in-flight")
+      return InFlightConflict(b,
+                              "it was started by start; complete it (bellows complete) or pass "
+                              "--complete-in-flight")
           .WithHint("bellows complete, or bellows apply --complete-in-flight");
     }
     BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state_.Steps(b.id));
@@ -111,7 +117,7 @@ Status Runner::Apply(RunReport* report) {
     report->warnings.insert(report->warnings.end(), plan.warnings.begin(), plan.warnings.end());
     std::vector<StepRow> rows;
     BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
-      BELLOWS_TRY(Expand(batch, rows, report));
+    BELLOWS_TRY(Expand(batch, rows, report));
     BELLOWS_TRY(Contract(batch, rows, report));
     for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
     report->version_name = plan.version.name;
@@ -158,20 +164,26 @@ Status Runner::Rollback(RunReport* report) {
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
   report->warnings = inv.warnings;
   if (!inv.in_flight) {
-    if (options_.rollback_steps > 0 || !options_.rollback_to.empty()) return RollbackCompleted(inv, report);
+    if (options_.rollback_steps > 0 || !options_.rollback_to.empty())
+      return RollbackCompleted(inv, report);
     report->nothing_to_do = true;
-    report->lines.push_back("nothing to do: no batch is in flight (to undo completed migrations pass --steps N or --to VERSION)");
+    report->lines.push_back(
+        "nothing to do: no batch is in flight (to undo completed migrations pass --steps N or --to "
+        "VERSION)");
     return Status::Ok();
   }
   if (options_.rollback_steps > 0 || !options_.rollback_to.empty()) {
-    return InFlightConflict(*inv.in_flight, "roll it back (bellows rollback without --steps/--to) before older migrations");
+    return InFlightConflict(
+        *inv.in_flight,
+        "roll it back (bellows rollback without --steps/--to) before older migrations");
   }
   const BatchRow& b = *inv.in_flight;
   BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state_.Steps(b.id));
   for (const StepRow& r : rows) {
     if (r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone) {
-      return InFlightConflict(b, "step " + std::to_string(r.step.seq) + " (" + r.step.description +
-                                     ") already ran and cannot be undone; the batch can only go forward")
+      return InFlightConflict(
+                 b, "step " + std::to_string(r.step.seq) + " (" + r.step.description +
+                        ") already ran and cannot be undone; the batch can only go forward")
           .WithHint("run bellows complete");
     }
   }
@@ -185,7 +197,8 @@ Status Runner::Rollback(RunReport* report) {
     });
     (void)recorded;
     report->batch_state = kFailed;
-    return undo.WithCode(Code::kNotRestored).WithHint("bellows status shows what is left; fix it and run rollback again");
+    return undo.WithCode(Code::kNotRestored)
+        .WithHint("bellows status shows what is left; fix it and run rollback again");
   }
   BELLOWS_TRY(Finish(b.id, kRolledBack, report));
   report->rolled_back = VersionsOf(b.id);
@@ -224,8 +237,9 @@ Status Runner::RollbackCompleted(const Inventory& inv, RunReport* report) {
   std::vector<Migration> inverse_migrations;
   for (const HistoryRow* h : targets) {
     if (h->inverse.empty()) {
-      return BELLOWS_ERR(kInvalid, "migration " + h->version + " (" + h->file + ") cannot be rolled back: " +
-                                       (h->irreversible.empty() ? "it has no down section" : h->irreversible))
+      return BELLOWS_ERR(kInvalid,
+                         "migration " + h->version + " (" + h->file + ") cannot be rolled back: " +
+                             (h->irreversible.empty() ? "it has no down section" : h->irreversible))
           .WithMigration(h->version)
           .WithHint("roll back to a version above it, or write a new migration that undoes it");
     }

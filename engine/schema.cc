@@ -9,9 +9,12 @@ namespace bellows {
 
 const char* ConstraintKindName(ConstraintKind kind) {
   switch (kind) {
-    case ConstraintKind::kUnique: return "unique";
-    case ConstraintKind::kCheck: return "check";
-    case ConstraintKind::kForeignKey: return "foreign_key";
+    case ConstraintKind::kUnique:
+      return "unique";
+    case ConstraintKind::kCheck:
+      return "check";
+    case ConstraintKind::kForeignKey:
+      return "foreign_key";
   }
   return "check";
 }

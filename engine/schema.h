@@ -14,7 +14,7 @@ namespace bellows {
 
 struct Column {
   std::string name;
-  std::string type;                         // dialect type text: "INTEGER", "varchar(255)"
+  std::string type;  // dialect type text: "INTEGER", "varchar(255)"
   bool nullable = true;
   std::optional<std::string> default_expr;  // SQL expression; nullopt = no default
   bool identity = false;                    // auto-numbered (serial/identity, AUTO_INCREMENT,
@@ -22,7 +22,7 @@ struct Column {
   std::string identity_detail;              // dialect spelling: "AUTOINCREMENT", "ALWAYS" ...
   std::string collation;                    // empty = the default
   std::string comment;
-  std::optional<std::string> generated;     // generation expression
+  std::optional<std::string> generated;  // generation expression
   bool generated_stored = false;
 
   bool operator==(const Column&) const = default;
@@ -32,16 +32,16 @@ enum class ConstraintKind { kUnique, kCheck, kForeignKey };
 const char* ConstraintKindName(ConstraintKind kind);  // "unique", "check", "foreign_key"
 
 struct Constraint {
-  std::string name;                      // empty when the database has no name for it (SQLite)
+  std::string name;  // empty when the database has no name for it (SQLite)
   ConstraintKind kind = ConstraintKind::kCheck;
-  std::vector<std::string> columns;      // unique and foreign key columns
-  std::string check;                     // check expression
-  std::string ref_table;                 // foreign key target
+  std::vector<std::string> columns;  // unique and foreign key columns
+  std::string check;                 // check expression
+  std::string ref_table;             // foreign key target
   std::vector<std::string> ref_columns;
-  std::string on_delete;                 // "CASCADE", "SET NULL", ...; empty = NO ACTION
+  std::string on_delete;  // "CASCADE", "SET NULL", ...; empty = NO ACTION
   std::string on_update;
-  std::string deferrable;                // "DEFERRABLE INITIALLY DEFERRED", as written
-  bool validated = true;                 // false: PostgreSQL NOT VALID
+  std::string deferrable;  // "DEFERRABLE INITIALLY DEFERRED", as written
+  bool validated = true;   // false: PostgreSQL NOT VALID
 
   bool operator==(const Constraint&) const = default;
 };
@@ -69,11 +69,11 @@ struct Index {
 struct Table {
   std::string name;
   std::vector<Column> columns;
-  std::vector<std::string> primary_key;   // column names, in key order
-  std::string primary_key_name;           // empty when unnamed
+  std::vector<std::string> primary_key;  // column names, in key order
+  std::string primary_key_name;          // empty when unnamed
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
-  std::string options;                    // dialect table options: "WITHOUT ROWID", "STRICT"
+  std::string options;  // dialect table options: "WITHOUT ROWID", "STRICT"
   std::string comment;
   bool opaque = false;  // changed by SQL bellows could not follow (offline model only)
   // Parts of the definition the model does not represent (SQLite ON CONFLICT clauses ...):

@@ -41,7 +41,8 @@ Column ColumnFromJson(const json& j) {
   c.name = Get<std::string>(j, "name");
   c.type = Get<std::string>(j, "type");
   c.nullable = Get<bool>(j, "nullable", true);
-  if (j.contains("default") && !j["default"].is_null()) c.default_expr = j["default"].get<std::string>();
+  if (j.contains("default") && !j["default"].is_null())
+    c.default_expr = j["default"].get<std::string>();
   c.identity = Get<bool>(j, "identity");
   c.identity_detail = Get<std::string>(j, "identity_detail");
   c.collation = Get<std::string>(j, "collation");
@@ -135,7 +136,8 @@ Table TableFromJson(const json& j) {
   for (const json& c : j.value("columns", json::array())) t.columns.push_back(ColumnFromJson(c));
   t.primary_key = Get<std::vector<std::string>>(j, "primary_key");
   t.primary_key_name = Get<std::string>(j, "primary_key_name");
-  for (const json& c : j.value("constraints", json::array())) t.constraints.push_back(ConstraintFromJson(c));
+  for (const json& c : j.value("constraints", json::array()))
+    t.constraints.push_back(ConstraintFromJson(c));
   for (const json& i : j.value("indexes", json::array())) t.indexes.push_back(IndexFromJson(i));
   t.options = Get<std::string>(j, "options");
   t.comment = Get<std::string>(j, "comment");
@@ -144,14 +146,18 @@ Table TableFromJson(const json& j) {
 }
 
 json ToJson(const Schema& s) {
-  json j = {{"tables", json::array()}, {"views", json::array()}, {"triggers", json::array()},
+  json j = {{"tables", json::array()},
+            {"views", json::array()},
+            {"triggers", json::array()},
             {"sequences", json::array()}};
   for (const Table& t : s.tables) j["tables"].push_back(ToJson(t));
-  for (const View& v : s.views) j["views"].push_back({{"name", v.name}, {"definition", v.definition}});
+  for (const View& v : s.views)
+    j["views"].push_back({{"name", v.name}, {"definition", v.definition}});
   for (const Trigger& t : s.triggers) {
     j["triggers"].push_back({{"name", t.name}, {"table", t.table}, {"definition", t.definition}});
   }
-  for (const Sequence& q : s.sequences) j["sequences"].push_back({{"name", q.name}, {"owned_by", q.owned_by}});
+  for (const Sequence& q : s.sequences)
+    j["sequences"].push_back({{"name", q.name}, {"owned_by", q.owned_by}});
   if (s.opaque) j["opaque"] = true;
   return j;
 }
@@ -159,9 +165,11 @@ json ToJson(const Schema& s) {
 Schema SchemaFromJson(const json& j) {
   Schema s;
   for (const json& t : j.value("tables", json::array())) s.tables.push_back(TableFromJson(t));
-  for (const json& v : j.value("views", json::array())) s.views.push_back({Get<std::string>(v, "name"), Get<std::string>(v, "definition")});
+  for (const json& v : j.value("views", json::array()))
+    s.views.push_back({Get<std::string>(v, "name"), Get<std::string>(v, "definition")});
   for (const json& t : j.value("triggers", json::array())) {
-    s.triggers.push_back({Get<std::string>(t, "name"), Get<std::string>(t, "table"), Get<std::string>(t, "definition")});
+    s.triggers.push_back({Get<std::string>(t, "name"), Get<std::string>(t, "table"),
+                          Get<std::string>(t, "definition")});
   }
   for (const json& q : j.value("sequences", json::array())) {
     s.sequences.push_back({Get<std::string>(q, "name"), Get<std::string>(q, "owned_by")});
@@ -173,7 +181,8 @@ Schema SchemaFromJson(const json& j) {
 json CanonicalJson(const Schema& s) {
   auto sorted_by_name = [](json arr) {
     std::sort(arr.begin(), arr.end(), [](const json& a, const json& b) {
-      return std::make_pair(a.value("name", ""), a.dump()) < std::make_pair(b.value("name", ""), b.dump());
+      return std::make_pair(a.value("name", ""), a.dump()) <
+             std::make_pair(b.value("name", ""), b.dump());
     });
     return arr;
   };
@@ -195,15 +204,20 @@ json CanonicalJson(const Schema& s) {
     tables.push_back(jt);
   }
   json views = json::array();
-  for (const View& v : s.views) views.push_back({{"name", v.name}, {"definition", NormalizeSpace(v.definition)}});
+  for (const View& v : s.views)
+    views.push_back({{"name", v.name}, {"definition", NormalizeSpace(v.definition)}});
   json triggers = json::array();
   for (const Trigger& t : s.triggers) {
-    triggers.push_back({{"name", t.name}, {"table", t.table}, {"definition", NormalizeSpace(t.definition)}});
+    triggers.push_back(
+        {{"name", t.name}, {"table", t.table}, {"definition", NormalizeSpace(t.definition)}});
   }
   json sequences = json::array();
-  for (const Sequence& q : s.sequences) sequences.push_back({{"name", q.name}, {"owned_by", q.owned_by}});
-  return {{"tables", sorted_by_name(tables)}, {"views", sorted_by_name(views)},
-          {"triggers", sorted_by_name(triggers)}, {"sequences", sorted_by_name(sequences)}};
+  for (const Sequence& q : s.sequences)
+    sequences.push_back({{"name", q.name}, {"owned_by", q.owned_by}});
+  return {{"tables", sorted_by_name(tables)},
+          {"views", sorted_by_name(views)},
+          {"triggers", sorted_by_name(triggers)},
+          {"sequences", sorted_by_name(sequences)}};
 }
 
 std::string Fingerprint(const Schema& s) { return Sha256Hex(CanonicalJson(s).dump()); }

@@ -14,7 +14,8 @@ struct LineMarker {
   bool out_of_order = false;
 };
 
-Result<LineMarker> Classify(std::string_view line, SqlMarkers markers, const std::string& file, int number) {
+Result<LineMarker> Classify(std::string_view line, SqlMarkers markers, const std::string& file,
+                            int number) {
   std::string_view t = Trim(line);
   LineMarker m;
   auto bad = [&](const std::string& what, const std::string& valid) {
@@ -25,13 +26,21 @@ Result<LineMarker> Classify(std::string_view line, SqlMarkers markers, const std
   if (markers == SqlMarkers::kBellows && StartsWithIgnoreCase(t, "-- bellows:")) {
     std::string word = Lower(Trim(t.substr(11)));
     std::string first = word.substr(0, word.find(' '));
-    if (first == "up") m.marker = Marker::kUp;
-    else if (first == "down") m.marker = Marker::kDown;
-    else if (first == "contract") m.marker = Marker::kContract;
-    else if (first == "no-transaction") m = {Marker::kOption, true, false};
-    else if (first == "allow-out-of-order") m = {Marker::kOption, false, true};
-    else if (first == "lint-ignore") m.marker = Marker::kIgnored;
-    else return bad(std::string(t), "-- bellows:up, down, contract, no-transaction, allow-out-of-order, lint-ignore");
+    if (first == "up")
+      m.marker = Marker::kUp;
+    else if (first == "down")
+      m.marker = Marker::kDown;
+    else if (first == "contract")
+      m.marker = Marker::kContract;
+    else if (first == "no-transaction")
+      m = {Marker::kOption, true, false};
+    else if (first == "allow-out-of-order")
+      m = {Marker::kOption, false, true};
+    else if (first == "lint-ignore")
+      m.marker = Marker::kIgnored;
+    else
+      return bad(std::string(t),
+                 "-- bellows:up, down, contract, no-transaction, allow-out-of-order, lint-ignore");
   } else if (markers == SqlMarkers::kDbmate && StartsWithIgnoreCase(t, "-- migrate:")) {
     std::string rest = Lower(Trim(t.substr(11)));
     if (StartsWith(rest, "up")) {
@@ -44,18 +53,25 @@ Result<LineMarker> Classify(std::string_view line, SqlMarkers markers, const std
     }
   } else if (markers == SqlMarkers::kGoose && StartsWithIgnoreCase(t, "-- +goose ")) {
     std::string rest = Lower(Trim(t.substr(10)));
-    if (rest == "up") m.marker = Marker::kUp;
-    else if (rest == "down") m.marker = Marker::kDown;
-    else if (rest == "no transaction") m = {Marker::kOption, true, false};
-    else if (rest == "statementbegin" || rest == "statementend" || StartsWith(rest, "envsub")) m.marker = Marker::kIgnored;
-    else return bad(std::string(t), "-- +goose Up, Down, NO TRANSACTION, StatementBegin, StatementEnd");
+    if (rest == "up")
+      m.marker = Marker::kUp;
+    else if (rest == "down")
+      m.marker = Marker::kDown;
+    else if (rest == "no transaction")
+      m = {Marker::kOption, true, false};
+    else if (rest == "statementbegin" || rest == "statementend" || StartsWith(rest, "envsub"))
+      m.marker = Marker::kIgnored;
+    else
+      return bad(std::string(t),
+                 "-- +goose Up, Down, NO TRANSACTION, StatementBegin, StatementEnd");
   }
   return m;
 }
 
 }  // namespace
 
-Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& file, SqlMarkers markers) {
+Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& file,
+                                     SqlMarkers markers) {
   struct Building {
     std::string text;
     int start = 1;
@@ -70,18 +86,21 @@ Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& f
   size_t pos = 0;
   for (;;) {
     size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    std::string_view line =
+        text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     ++number;
     BELLOWS_ASSIGN_OR_RETURN(LineMarker m, Classify(line, markers, file, number));
     if (m.marker == Marker::kUp || m.marker == Marker::kDown || m.marker == Marker::kContract) {
       int index = m.marker == Marker::kUp ? 0 : m.marker == Marker::kDown ? 1 : 2;
       Building& b = sections[index];
-      if (b.marked) return BELLOWS_ERR(kInvalid, "section marker repeated").WithLocation({file, number, 1});
+      if (b.marked)
+        return BELLOWS_ERR(kInvalid, "section marker repeated").WithLocation({file, number, 1});
       if (index == 0 && !after_other_section && markers == SqlMarkers::kBellows) {
         b.text += "\n";  // text before the marker belongs to up: keep its line numbers
       } else {
         if (index == 0 && !Trim(b.text).empty() && markers == SqlMarkers::kBellows) {
-          return BELLOWS_ERR(kInvalid, "SQL before the first section marker and a later -- bellows:up")
+          return BELLOWS_ERR(kInvalid,
+                             "SQL before the first section marker and a later -- bellows:up")
               .WithLocation({file, number, 1})
               .WithHint("put the up section first, or move that SQL below -- bellows:up");
         }
@@ -108,8 +127,10 @@ Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& f
   out.allow_out_of_order = allow_out_of_order;
   bool marker_format = markers == SqlMarkers::kDbmate || markers == SqlMarkers::kGoose;
   if (marker_format && !sections[0].marked && !Trim(sections[0].text).empty()) {
-    return BELLOWS_ERR(kInvalid, std::string("no ") + (markers == SqlMarkers::kDbmate ? "-- migrate:up" : "-- +goose Up") +
-                                     " marker")
+    return BELLOWS_ERR(kInvalid,
+                       std::string("no ") +
+                           (markers == SqlMarkers::kDbmate ? "-- migrate:up" : "-- +goose Up") +
+                           " marker")
         .WithLocation({file, 1, 1});
   }
   std::optional<SqlSection>* targets[3] = {&out.up, &out.down, &out.contract};

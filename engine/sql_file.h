@@ -21,6 +21,7 @@ struct SqlFileSections {
 };
 
 // Fails with kInvalid at file:line on an unknown or repeated marker.
-Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& file, SqlMarkers markers);
+Result<SqlFileSections> ParseSqlFile(std::string_view text, const std::string& file,
+                                     SqlMarkers markers);
 
 }  // namespace bellows

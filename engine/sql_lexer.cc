@@ -178,7 +178,8 @@ std::vector<Token> Significant(const std::vector<Token>& tokens) {
 }
 
 std::string IdentifierText(const Token& token) {
-  if (token.kind != TokenKind::kQuotedIdent || token.text.size() < 2) return std::string(token.text);
+  if (token.kind != TokenKind::kQuotedIdent || token.text.size() < 2)
+    return std::string(token.text);
   char open = token.text.front();
   std::string_view inner = token.text.substr(1, token.text.size() - 2);
   if (open == '[') return std::string(inner);

@@ -11,27 +11,27 @@
 namespace bellows {
 
 struct LexOptions {
-  bool dollar_quotes = false;           // PostgreSQL $tag$ ... $tag$
-  bool nested_block_comments = false;   // PostgreSQL /* /* */ */
-  bool hash_comments = false;           // MySQL # comment
+  bool dollar_quotes = false;             // PostgreSQL $tag$ ... $tag$
+  bool nested_block_comments = false;     // PostgreSQL /* /* */ */
+  bool hash_comments = false;             // MySQL # comment
   bool dash_comment_needs_space = false;  // MySQL: "--" starts a comment only before a space
-  bool backtick_identifiers = false;    // MySQL, SQLite
-  bool bracket_identifiers = false;     // SQLite [name]
-  bool double_quote_is_string = false;  // MySQL without ANSI_QUOTES
-  bool backslash_escapes = false;       // MySQL strings
-  bool escape_strings = false;          // PostgreSQL E'...'
+  bool backtick_identifiers = false;      // MySQL, SQLite
+  bool bracket_identifiers = false;       // SQLite [name]
+  bool double_quote_is_string = false;    // MySQL without ANSI_QUOTES
+  bool backslash_escapes = false;         // MySQL strings
+  bool escape_strings = false;            // PostgreSQL E'...'
 };
 
 enum class TokenKind {
   kSpace,
-  kComment,       // -- ..., # ..., /* ... */ (MySQL /*! ... */ has exec_comment set)
-  kWord,          // unquoted identifier or keyword
-  kQuotedIdent,   // "x", `x`, [x]
-  kString,        // '...', E'...', $tag$...$tag$, MySQL "..."
+  kComment,      // -- ..., # ..., /* ... */ (MySQL /*! ... */ has exec_comment set)
+  kWord,         // unquoted identifier or keyword
+  kQuotedIdent,  // "x", `x`, [x]
+  kString,       // '...', E'...', $tag$...$tag$, MySQL "..."
   kNumber,
-  kPunct,         // one character, or "::" / "||"
+  kPunct,  // one character, or "::" / "||"
   kEnd,
-  kError,         // unterminated quote or comment; `text` runs to the end of input
+  kError,  // unterminated quote or comment; `text` runs to the end of input
 };
 
 struct Token {
@@ -41,8 +41,12 @@ struct Token {
   bool exec_comment = false;  // MySQL executable comment /*! ... */
 
   bool IsWord(std::string_view word) const;  // case-insensitive keyword test
-  bool IsPunct(char c) const { return kind == TokenKind::kPunct && text.size() == 1 && text[0] == c; }
-  bool IsTrivia() const { return kind == TokenKind::kSpace || (kind == TokenKind::kComment && !exec_comment); }
+  bool IsPunct(char c) const {
+    return kind == TokenKind::kPunct && text.size() == 1 && text[0] == c;
+  }
+  bool IsTrivia() const {
+    return kind == TokenKind::kSpace || (kind == TokenKind::kComment && !exec_comment);
+  }
 };
 
 class Lexer {

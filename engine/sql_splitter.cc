@@ -119,7 +119,7 @@ Result<std::vector<SqlStatement>> SplitSql(std::string_view text, const SplitOpt
   std::string delimiter = ";";
   CompoundTracker compound;
   size_t stmt_begin = std::string_view::npos;  // offset of the first significant token
-  size_t stmt_end = 0;                          // end offset of the last significant token
+  size_t stmt_end = 0;                         // end offset of the last significant token
   auto location = [&](size_t offset) {
     int line, column;
     LineColumn(text, offset, &line, &column);
@@ -163,7 +163,8 @@ Result<std::vector<SqlStatement>> SplitSql(std::string_view text, const SplitOpt
     }
     stream.Take();
     if (t.IsTrivia()) continue;
-    if (options.delimiter_command && stmt_begin == std::string_view::npos && t.IsWord("DELIMITER")) {
+    if (options.delimiter_command && stmt_begin == std::string_view::npos &&
+        t.IsWord("DELIMITER")) {
       size_t eol = text.find('\n', t.offset);
       if (eol == std::string_view::npos) eol = text.size();
       size_t after = t.offset + t.text.size();

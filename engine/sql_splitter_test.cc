@@ -52,7 +52,8 @@ TEST_CASE("splitter: positions are file lines and columns") {
 
 TEST_CASE("splitter: PostgreSQL dollar quotes and DO blocks stay whole") {
   auto r = SplitSql(
-      "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN x := 1; RETURN NEW; END $body$ LANGUAGE plpgsql;\n"
+      "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN x := 1; RETURN NEW; END $body$ LANGUAGE "
+      "plpgsql;\n"
       "DO $$ BEGIN PERFORM 1; END $$;\nSELECT E'it\\'s;';",
       Postgres());
   auto t = Texts(r);
@@ -62,34 +63,40 @@ TEST_CASE("splitter: PostgreSQL dollar quotes and DO blocks stay whole") {
 }
 
 TEST_CASE("splitter: PostgreSQL BEGIN ATOMIC function body") {
-  auto t = Texts(SplitSql(
-      "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3;",
-      Postgres()));
-  CHECK(t == std::vector<std::string>{
-                 "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END",
-                 "SELECT 3"});
+  auto t =
+      Texts(SplitSql("CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT "
+                     "2; END; SELECT 3;",
+                     Postgres()));
+  CHECK(t ==
+        std::vector<std::string>{
+            "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END",
+            "SELECT 3"});
 }
 
 TEST_CASE("splitter: MySQL DELIMITER blocks") {
   auto t = Texts(SplitSql(
       "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$\nDELIMITER ;\nSELECT 3;",
       Mysql()));
-  CHECK(t == std::vector<std::string>{"CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END", "SELECT 3"});
+  CHECK(t ==
+        std::vector<std::string>{"CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END", "SELECT 3"});
 }
 
 TEST_CASE("splitter: MySQL procedure without DELIMITER stays one statement") {
-  auto t = Texts(SplitSql(
-      "CREATE PROCEDURE p(x INT) BEGIN IF x > 0 THEN SELECT IF(x, 1, 2); END IF; "
-      "DROP TABLE IF EXISTS t; WHILE x > 0 DO SET x = x - 1; END WHILE; END;\nSELECT 4;",
-      Mysql()));
+  auto t = Texts(
+      SplitSql("CREATE PROCEDURE p(x INT) BEGIN IF x > 0 THEN SELECT IF(x, 1, 2); END IF; "
+               "DROP TABLE IF EXISTS t; WHILE x > 0 DO SET x = x - 1; END WHILE; END;\nSELECT 4;",
+               Mysql()));
   REQUIRE(t.size() == 2);
   CHECK(t[1] == "SELECT 4");
 }
 
 TEST_CASE("splitter: MySQL comments, strings and executable comments") {
-  auto t = Texts(SplitSql(
-      "# hash ; comment\nSELECT \"a;b\", 'c\\';d'; /*!40101 SET NAMES utf8 */;\nSELECT 1--2;\n-- x;\n", Mysql()));
-  CHECK(t == std::vector<std::string>{"SELECT \"a;b\", 'c\\';d'", "/*!40101 SET NAMES utf8 */", "SELECT 1--2"});
+  auto t =
+      Texts(SplitSql("# hash ; comment\nSELECT \"a;b\", 'c\\';d'; /*!40101 SET NAMES utf8 "
+                     "*/;\nSELECT 1--2;\n-- x;\n",
+                     Mysql()));
+  CHECK(t == std::vector<std::string>{"SELECT \"a;b\", 'c\\';d'", "/*!40101 SET NAMES utf8 */",
+                                      "SELECT 1--2"});
 }
 
 TEST_CASE("splitter: SET/PREPARE/EXECUTE are separate statements") {
@@ -98,10 +105,11 @@ TEST_CASE("splitter: SET/PREPARE/EXECUTE are separate statements") {
 }
 
 TEST_CASE("splitter: SQLite trigger bodies stay whole") {
-  auto t = Texts(SplitSql(
-      "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = CASE WHEN 1 THEN 2 END; DELETE FROM b; END;\n"
-      "CREATE TABLE IF NOT EXISTS c (x)",
-      Sqlite()));
+  auto t =
+      Texts(SplitSql("CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = CASE WHEN 1 THEN 2 "
+                     "END; DELETE FROM b; END;\n"
+                     "CREATE TABLE IF NOT EXISTS c (x)",
+                     Sqlite()));
   REQUIRE(t.size() == 2);
   CHECK(t[1] == "CREATE TABLE IF NOT EXISTS c (x)");
 }

@@ -29,7 +29,8 @@ long long Int(const std::optional<std::string>& v) { return v && !v->empty() ? s
 
 Result<bool> StateStore::Exists() {
   // A query against the table tells on every dialect; failure means it is not there.
-  Result<Rows> r = conn_.Query("SELECT value FROM " + d_.StateTable("meta") + " WHERE name = 'schema_version'");
+  Result<Rows> r =
+      conn_.Query("SELECT value FROM " + d_.StateTable("meta") + " WHERE name = 'schema_version'");
   return r.ok();
 }
 
@@ -38,35 +39,42 @@ Status StateStore::Ensure() {
   const std::string text = d_.StateTextType(true);
   std::vector<std::string> ddl;
   if (!d_.StateSchemaDdl().empty()) ddl.push_back(d_.StateSchemaDdl());
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("meta") + " (name " + key + " PRIMARY KEY, value " + key + ")");
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("batches") + " (id BIGINT PRIMARY KEY, state " + key +
-                " NOT NULL, command " + key + ", kind " + key + ", version_name " + key + ", version " + text +
-                ", latest_sql " + text + ", plan_hash " + key + ", error " + text + ", applied_by " + key +
-                ", started_at " + key + ", finished_at " + key + ")");
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("history") + " (id BIGINT PRIMARY KEY, version " + key +
-                " NOT NULL, name " + key + ", file " + key + ", kind " + key + ", checksum " + key +
-                ", down_checksum " + key + ", batch_id BIGINT, state " + key + " NOT NULL, started_at " + key +
-                ", finished_at " + key + ", duration_ms BIGINT, applied_by " + key + ", bellows_version " + key +
-                ", fingerprint " + key + ", plan_hash " + key + ", inverse " + text + ", irreversible " + text +
-                ", error " + text + ")");
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("steps") + " (batch_id BIGINT NOT NULL, seq INTEGER NOT NULL, "
-                "migration " + key + ", phase " + key + ", kind " + key + ", description " + text + ", status " + key +
-                " NOT NULL, definition " + text + ", checkpoint " + text + ", error " + text + ", started_at " + key +
-                ", finished_at " + key + ", PRIMARY KEY (batch_id, seq))");
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("snapshots") + " (fingerprint " + key +
-                " PRIMARY KEY, snapshot " + text + ", created_at " + key + ")");
-  for (const std::string& sql : ddl) BELLOWS_TRY(conn_.Execute(sql).With("creating the state tables"));
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("meta") + " (name " + key +
+                " PRIMARY KEY, value " + key + ")");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("batches") +
+                " (id BIGINT PRIMARY KEY, state " + key + " NOT NULL, command " + key + ", kind " +
+                key + ", version_name " + key + ", version " + text + ", latest_sql " + text +
+                ", plan_hash " + key + ", error " + text + ", applied_by " + key + ", started_at " +
+                key + ", finished_at " + key + ")");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("history") +
+                " (id BIGINT PRIMARY KEY, version " + key + " NOT NULL, name " + key + ", file " +
+                key + ", kind " + key + ", checksum " + key + ", down_checksum " + key +
+                ", batch_id BIGINT, state " + key + " NOT NULL, started_at " + key +
+                ", finished_at " + key + ", duration_ms BIGINT, applied_by " + key +
+                ", bellows_version " + key + ", fingerprint " + key + ", plan_hash " + key +
+                ", inverse " + text + ", irreversible " + text + ", error " + text + ")");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("steps") +
+                " (batch_id BIGINT NOT NULL, seq INTEGER NOT NULL, "
+                "migration " +
+                key + ", phase " + key + ", kind " + key + ", description " + text + ", status " +
+                key + " NOT NULL, definition " + text + ", checkpoint " + text + ", error " + text +
+                ", started_at " + key + ", finished_at " + key + ", PRIMARY KEY (batch_id, seq))");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("snapshots") + " (fingerprint " +
+                key + " PRIMARY KEY, snapshot " + text + ", created_at " + key + ")");
+  for (const std::string& sql : ddl)
+    BELLOWS_TRY(conn_.Execute(sql).With("creating the state tables"));
 
   BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT value FROM " + d_.StateTable("meta") +
                                                   " WHERE name = 'schema_version'"));
   if (rows.empty()) {
-    return conn_.Execute("INSERT INTO " + d_.StateTable("meta") + " (name, value) VALUES ('schema_version', '" +
-                         Num(kStateSchemaVersion) + "')");
+    return conn_.Execute("INSERT INTO " + d_.StateTable("meta") +
+                         " (name, value) VALUES ('schema_version', '" + Num(kStateSchemaVersion) +
+                         "')");
   }
   long long version = Int(rows.rows[0][0]);
   if (version > kStateSchemaVersion) {
-    return BELLOWS_ERR(kUsage, "the state tables have schema version " + Num(version) + ", newer than this bellows (" +
-                                   Num(kStateSchemaVersion) + ")")
+    return BELLOWS_ERR(kUsage, "the state tables have schema version " + Num(version) +
+                                   ", newer than this bellows (" + Num(kStateSchemaVersion) + ")")
         .WithHint("use a newer bellows for this database");
   }
   return Status::Ok();
@@ -79,9 +87,13 @@ Result<long long> StateStore::NextId(const std::string& table) {
 
 Result<std::vector<HistoryRow>> StateStore::History() {
   BELLOWS_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query("SELECT id, version, name, file, kind, checksum, down_checksum, batch_id, state, started_at, "
-                             "finished_at, duration_ms, applied_by, bellows_version, fingerprint, plan_hash, inverse, "
-                             "irreversible, error FROM " + d_.StateTable("history") + " ORDER BY id"));
+      Rows rows,
+      conn_.Query(
+          "SELECT id, version, name, file, kind, checksum, down_checksum, batch_id, state, "
+          "started_at, "
+          "finished_at, duration_ms, applied_by, bellows_version, fingerprint, plan_hash, inverse, "
+          "irreversible, error FROM " +
+          d_.StateTable("history") + " ORDER BY id"));
   std::vector<HistoryRow> out;
   for (const Row& r : rows.rows) {
     HistoryRow h;
@@ -129,36 +141,41 @@ BatchRow StateStore::ToBatch(const Row& r) const {
 
 namespace {
 const char* kBatchColumns =
-    "id, state, command, kind, version_name, version, latest_sql, plan_hash, error, applied_by, started_at, finished_at";
+    "id, state, command, kind, version_name, version, latest_sql, plan_hash, error, applied_by, "
+    "started_at, finished_at";
 }
 
 Result<std::optional<BatchRow>> StateStore::Batch(long long id) {
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
-                                                  d_.StateTable("batches") + " WHERE id = " + Num(id)));
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows,
+                           conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
+                                       d_.StateTable("batches") + " WHERE id = " + Num(id)));
   if (rows.empty()) return std::optional<BatchRow>();
   return std::optional<BatchRow>(ToBatch(rows.rows[0]));
 }
 
 Result<std::optional<BatchRow>> StateStore::InFlight() {
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
-                                                  d_.StateTable("batches") + " WHERE state NOT IN ('" + kCompleted +
-                                                  "', '" + kRolledBack + "') ORDER BY id DESC LIMIT 1"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
+                             d_.StateTable("batches") + " WHERE state NOT IN ('" + kCompleted +
+                             "', '" + kRolledBack + "') ORDER BY id DESC LIMIT 1"));
   if (rows.empty()) return std::optional<BatchRow>();
   return std::optional<BatchRow>(ToBatch(rows.rows[0]));
 }
 
 Result<std::optional<BatchRow>> StateStore::LastCompleted() {
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
-                                                  d_.StateTable("batches") + " WHERE state = '" + kCompleted +
-                                                  "' ORDER BY id DESC LIMIT 1"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " + d_.StateTable("batches") +
+                  " WHERE state = '" + kCompleted + "' ORDER BY id DESC LIMIT 1"));
   if (rows.empty()) return std::optional<BatchRow>();
   return std::optional<BatchRow>(ToBatch(rows.rows[0]));
 }
 
 Result<std::vector<StepRow>> StateStore::Steps(long long batch) {
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT definition, migration, status, checkpoint, error FROM " +
-                                                  d_.StateTable("steps") + " WHERE batch_id = " + Num(batch) +
-                                                  " ORDER BY seq"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("SELECT definition, migration, status, checkpoint, error FROM " +
+                  d_.StateTable("steps") + " WHERE batch_id = " + Num(batch) + " ORDER BY seq"));
   std::vector<StepRow> out;
   for (const Row& r : rows.rows) {
     StepRow s;
@@ -174,86 +191,102 @@ Result<std::vector<StepRow>> StateStore::Steps(long long batch) {
 
 Result<long long> StateStore::InsertBatch(const BatchRow& b) {
   BELLOWS_ASSIGN_OR_RETURN(long long id, NextId(d_.StateTable("batches")));
-  BELLOWS_TRY(conn_.Execute(
-      "INSERT INTO " + d_.StateTable("batches") + " (" + kBatchColumns + ") VALUES (" + Num(id) + ", " + Quote(b.state) +
-      ", " + Quote(b.command) + ", " + Quote(b.kind) + ", " + Quote(b.version_name) + ", " +
-      Quote(ToJson(b.version).dump()) + ", " + Quote(b.latest_sql) + ", " + Quote(b.plan_hash) + ", " +
-      Quote(b.error) + ", " + Quote(b.applied_by) + ", " + Quote(NowUtc()) + ", NULL)"));
+  BELLOWS_TRY(conn_.Execute("INSERT INTO " + d_.StateTable("batches") + " (" + kBatchColumns +
+                            ") VALUES (" + Num(id) + ", " + Quote(b.state) + ", " +
+                            Quote(b.command) + ", " + Quote(b.kind) + ", " + Quote(b.version_name) +
+                            ", " + Quote(ToJson(b.version).dump()) + ", " + Quote(b.latest_sql) +
+                            ", " + Quote(b.plan_hash) + ", " + Quote(b.error) + ", " +
+                            Quote(b.applied_by) + ", " + Quote(NowUtc()) + ", NULL)"));
   return id;
 }
 
-Status StateStore::SetBatchState(long long batch, const std::string& state, const std::string& error) {
+Status StateStore::SetBatchState(long long batch, const std::string& state,
+                                 const std::string& error) {
   bool final = state == kCompleted || state == kRolledBack;
-  return conn_.Execute("UPDATE " + d_.StateTable("batches") + " SET state = " + Quote(state) + ", error = " +
-                       Quote(error) + (final ? ", finished_at = " + Quote(NowUtc()) : "") + " WHERE id = " + Num(batch));
+  return conn_.Execute("UPDATE " + d_.StateTable("batches") + " SET state = " + Quote(state) +
+                       ", error = " + Quote(error) +
+                       (final ? ", finished_at = " + Quote(NowUtc()) : "") +
+                       " WHERE id = " + Num(batch));
 }
 
 Status StateStore::InsertHistory(const HistoryRow& h) {
   BELLOWS_ASSIGN_OR_RETURN(long long id, NextId(d_.StateTable("history")));
-  return conn_.Execute(
-      "INSERT INTO " + d_.StateTable("history") +
-      " (id, version, name, file, kind, checksum, down_checksum, batch_id, state, started_at, finished_at, duration_ms,"
-      " applied_by, bellows_version, fingerprint, plan_hash, inverse, irreversible, error) VALUES (" +
-      Num(id) + ", " + Quote(h.version) + ", " + Quote(h.name) + ", " + Quote(h.file) + ", " + Quote(h.kind) + ", " +
-      Quote(h.checksum) + ", " + Quote(h.down_checksum) + ", " + Num(h.batch_id) + ", " + Quote(h.state) + ", " +
-      Quote(NowUtc()) + ", NULL, 0, " + Quote(h.applied_by) + ", " + Quote(h.bellows_version) + ", " +
-      Quote(h.fingerprint) + ", " + Quote(h.plan_hash) + ", " + (h.inverse.empty() ? "NULL" : Quote(h.inverse)) +
-      ", " + Quote(h.irreversible) + ", '')");
+  return conn_.Execute("INSERT INTO " + d_.StateTable("history") +
+                       " (id, version, name, file, kind, checksum, down_checksum, batch_id, state, "
+                       "started_at, finished_at, duration_ms,"
+                       " applied_by, bellows_version, fingerprint, plan_hash, inverse, "
+                       "irreversible, error) VALUES (" +
+                       Num(id) + ", " + Quote(h.version) + ", " + Quote(h.name) + ", " +
+                       Quote(h.file) + ", " + Quote(h.kind) + ", " + Quote(h.checksum) + ", " +
+                       Quote(h.down_checksum) + ", " + Num(h.batch_id) + ", " + Quote(h.state) +
+                       ", " + Quote(NowUtc()) + ", NULL, 0, " + Quote(h.applied_by) + ", " +
+                       Quote(h.bellows_version) + ", " + Quote(h.fingerprint) + ", " +
+                       Quote(h.plan_hash) + ", " + (h.inverse.empty() ? "NULL" : Quote(h.inverse)) +
+                       ", " + Quote(h.irreversible) + ", '')");
 }
 
-Status StateStore::SetHistoryState(long long batch, const std::string& state, const std::string& error,
-                                   const std::string& fingerprint) {
+Status StateStore::SetHistoryState(long long batch, const std::string& state,
+                                   const std::string& error, const std::string& fingerprint) {
   bool final = state == kCompleted || state == kRolledBack || state == kFailed;
-  std::string sql = "UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) + ", error = " + Quote(error);
+  std::string sql = "UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) +
+                    ", error = " + Quote(error);
   if (!fingerprint.empty()) sql += ", fingerprint = " + Quote(fingerprint);
   if (final) sql += ", finished_at = " + Quote(NowUtc());
   return conn_.Execute(sql + " WHERE batch_id = " + Num(batch));
 }
 
 Status StateStore::SetHistoryStateById(long long id, const std::string& state) {
-  return conn_.Execute("UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) + " WHERE id = " + Num(id));
+  return conn_.Execute("UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) +
+                       " WHERE id = " + Num(id));
 }
 
-Status StateStore::SetHistoryStateFor(long long batch, const std::string& version, const std::string& state,
-                                      const std::string& error) {
-  return conn_.Execute("UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) + ", error = " +
-                       Quote(error) + " WHERE batch_id = " + Num(batch) + " AND version = " + Quote(version));
+Status StateStore::SetHistoryStateFor(long long batch, const std::string& version,
+                                      const std::string& state, const std::string& error) {
+  return conn_.Execute("UPDATE " + d_.StateTable("history") + " SET state = " + Quote(state) +
+                       ", error = " + Quote(error) + " WHERE batch_id = " + Num(batch) +
+                       " AND version = " + Quote(version));
 }
 
 Status StateStore::InsertSteps(long long batch, const std::vector<StepRow>& steps) {
   for (const StepRow& s : steps) {
-    BELLOWS_TRY(conn_.Execute("INSERT INTO " + d_.StateTable("steps") +
-                              " (batch_id, seq, migration, phase, kind, description, status, definition, checkpoint,"
-                              " error) VALUES (" + Num(batch) + ", " + Num(s.step.seq) + ", " +
-                              Quote(s.migration_version) + ", " + Quote(PhaseName(s.step.phase)) + ", " +
-                              Quote(s.step.kind) + ", " + Quote(s.step.description) + ", " + Quote(s.status) + ", " +
-                              Quote(ToJson(s.step).dump()) + ", " + Quote(s.checkpoint) + ", '')"));
+    BELLOWS_TRY(conn_.Execute(
+        "INSERT INTO " + d_.StateTable("steps") +
+        " (batch_id, seq, migration, phase, kind, description, status, definition, checkpoint,"
+        " error) VALUES (" +
+        Num(batch) + ", " + Num(s.step.seq) + ", " + Quote(s.migration_version) + ", " +
+        Quote(PhaseName(s.step.phase)) + ", " + Quote(s.step.kind) + ", " +
+        Quote(s.step.description) + ", " + Quote(s.status) + ", " + Quote(ToJson(s.step).dump()) +
+        ", " + Quote(s.checkpoint) + ", '')"));
   }
   return Status::Ok();
 }
 
-Status StateStore::SetStepStatus(long long batch, int seq, const std::string& status, const std::string& error) {
+Status StateStore::SetStepStatus(long long batch, int seq, const std::string& status,
+                                 const std::string& error) {
   std::string time_column = status == kRunning ? "started_at" : "finished_at";
-  return conn_.Execute("UPDATE " + d_.StateTable("steps") + " SET status = " + Quote(status) + ", error = " +
-                       Quote(error) + ", " + time_column + " = " + Quote(NowUtc()) + " WHERE batch_id = " + Num(batch) +
-                       " AND seq = " + Num(seq));
+  return conn_.Execute("UPDATE " + d_.StateTable("steps") + " SET status = " + Quote(status) +
+                       ", error = " + Quote(error) + ", " + time_column + " = " + Quote(NowUtc()) +
+                       " WHERE batch_id = " + Num(batch) + " AND seq = " + Num(seq));
 }
 
 Status StateStore::SetCheckpoint(long long batch, int seq, const std::string& checkpoint) {
-  return conn_.Execute("UPDATE " + d_.StateTable("steps") + " SET checkpoint = " + Quote(checkpoint) +
+  return conn_.Execute("UPDATE " + d_.StateTable("steps") +
+                       " SET checkpoint = " + Quote(checkpoint) +
                        " WHERE batch_id = " + Num(batch) + " AND seq = " + Num(seq));
 }
 
 Status StateStore::SaveSnapshot(const std::string& fingerprint, const std::string& snapshot) {
   BELLOWS_ASSIGN_OR_RETURN(std::optional<std::string> existing, Snapshot(fingerprint));
   if (existing) return Status::Ok();
-  return conn_.Execute("INSERT INTO " + d_.StateTable("snapshots") + " (fingerprint, snapshot, created_at) VALUES (" +
-                       Quote(fingerprint) + ", " + Quote(snapshot) + ", " + Quote(NowUtc()) + ")");
+  return conn_.Execute("INSERT INTO " + d_.StateTable("snapshots") +
+                       " (fingerprint, snapshot, created_at) VALUES (" + Quote(fingerprint) + ", " +
+                       Quote(snapshot) + ", " + Quote(NowUtc()) + ")");
 }
 
 Result<std::optional<std::string>> StateStore::Snapshot(const std::string& fingerprint) {
-  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT snapshot FROM " + d_.StateTable("snapshots") +
-                                                  " WHERE fingerprint = " + Quote(fingerprint)));
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows,
+                           conn_.Query("SELECT snapshot FROM " + d_.StateTable("snapshots") +
+                                       " WHERE fingerprint = " + Quote(fingerprint)));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(Str(rows.rows[0][0]));
 }

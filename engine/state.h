@@ -34,10 +34,10 @@ inline constexpr const char* kUndone = "undone";
 struct BatchRow {
   long long id = 0;
   std::string state;
-  std::string command;      // start, apply, rollback
-  std::string kind;         // "forward" or "rollback" (of completed migrations)
+  std::string command;  // start, apply, rollback
+  std::string kind;     // "forward" or "rollback" (of completed migrations)
   std::string version_name;
-  VersionSpec version;      // the version the batch makes live
+  VersionSpec version;  // the version the batch makes live
   std::string latest_sql;
   std::string plan_hash;
   std::string error;
@@ -94,7 +94,8 @@ class StateStore {
   Status SetHistoryStateFor(long long batch, const std::string& version, const std::string& state,
                             const std::string& error);
   Status InsertSteps(long long batch, const std::vector<StepRow>& steps);
-  Status SetStepStatus(long long batch, int seq, const std::string& status, const std::string& error);
+  Status SetStepStatus(long long batch, int seq, const std::string& status,
+                       const std::string& error);
   Status SetCheckpoint(long long batch, int seq, const std::string& checkpoint);
   Status SaveSnapshot(const std::string& fingerprint, const std::string& snapshot);
   Result<std::optional<std::string>> Snapshot(const std::string& fingerprint);

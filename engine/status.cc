@@ -17,19 +17,32 @@ const std::optional<SourceLocation>& NoLocation() {
 
 const char* CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kUsage: return "usage";
-    case Code::kConnection: return "connection";
-    case Code::kDrift: return "drift";
-    case Code::kInvalid: return "validation";
-    case Code::kNotFound: return "not_found";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kLockBusy: return "lock_busy";
-    case Code::kLockTimeout: return "lock_timeout";
-    case Code::kDatabase: return "database";
-    case Code::kNotRestored: return "not_restored";
-    case Code::kConflict: return "conflict";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kUsage:
+      return "usage";
+    case Code::kConnection:
+      return "connection";
+    case Code::kDrift:
+      return "drift";
+    case Code::kInvalid:
+      return "validation";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kLockBusy:
+      return "lock_busy";
+    case Code::kLockTimeout:
+      return "lock_timeout";
+    case Code::kDatabase:
+      return "database";
+    case Code::kNotRestored:
+      return "not_restored";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kInternal:
+      return "internal";
   }
   return "internal";
 }

@@ -17,18 +17,18 @@ namespace bellows {
 
 enum class Code {
   kOk = 0,
-  kUsage,         // bad flag, configuration or URL; nothing changed (exit 2)
-  kConnection,    // cannot reach or log in to the database (exit 2)
-  kDrift,         // the live schema differs from the recorded one (exit 3)
-  kInvalid,       // a migration, sum file or plan-time check is wrong (exit 4)
-  kNotFound,      // a named object does not exist (validation, exit 4)
-  kUnsupported,   // the dialect or bellows cannot do this (exit 4)
-  kLockBusy,      // the runner lock was not acquired in time (exit 5)
-  kLockTimeout,   // a statement's lock wait ran out (retried; exit 1 or 6 when retries run out)
-  kDatabase,      // the database rejected a statement (exit 1 once undone)
-  kNotRestored,   // failed and the undo did not finish (exit 6)
-  kConflict,      // refused because of recorded state: batch in flight, stale plan (exit 7)
-  kInternal,      // a bug in bellows (exit 1)
+  kUsage,        // bad flag, configuration or URL; nothing changed (exit 2)
+  kConnection,   // cannot reach or log in to the database (exit 2)
+  kDrift,        // the live schema differs from the recorded one (exit 3)
+  kInvalid,      // a migration, sum file or plan-time check is wrong (exit 4)
+  kNotFound,     // a named object does not exist (validation, exit 4)
+  kUnsupported,  // the dialect or bellows cannot do this (exit 4)
+  kLockBusy,     // the runner lock was not acquired in time (exit 5)
+  kLockTimeout,  // a statement's lock wait ran out (retried; exit 1 or 6 when retries run out)
+  kDatabase,     // the database rejected a statement (exit 1 once undone)
+  kNotRestored,  // failed and the undo did not finish (exit 6)
+  kConflict,     // refused because of recorded state: batch in flight, stale plan (exit 7)
+  kInternal,     // a bug in bellows (exit 1)
 };
 
 // Stable lowercase name of a code, used as "class" in JSON errors.
@@ -94,7 +94,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return status_.ok(); }
@@ -116,17 +116,18 @@ class [[nodiscard]] Result {
 
 }  // namespace bellows
 
-#define BELLOWS_ERR(code, msg) ::bellows::Status::Error(::bellows::Code::code, (msg), __FILE__, __LINE__)
+#define BELLOWS_ERR(code, msg) \
+  ::bellows::Status::Error(::bellows::Code::code, (msg), __FILE__, __LINE__)
 
 #define BELLOWS_CONCAT_INNER(a, b) a##b
 #define BELLOWS_CONCAT(a, b) BELLOWS_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` (a Status) from the enclosing function if it is not OK.
 #define BELLOWS_TRY(expr) BELLOWS_TRY_IMPL(BELLOWS_CONCAT(bellows_try_status_, __COUNTER__), expr)
-#define BELLOWS_TRY_IMPL(tmp, expr)      \
-  do {                                   \
-    ::bellows::Status tmp = (expr);      \
-    if (!tmp.ok()) return tmp;           \
+#define BELLOWS_TRY_IMPL(tmp, expr) \
+  do {                              \
+    ::bellows::Status tmp = (expr); \
+    if (!tmp.ok()) return tmp;      \
   } while (0)
 
 // `decl` = value of the Result `expr`, or return its Status from the enclosing function.

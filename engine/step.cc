@@ -9,9 +9,12 @@ namespace bellows {
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kExpand: return "expand";
-    case Phase::kBackfill: return "backfill";
-    case Phase::kContract: return "contract";
+    case Phase::kExpand:
+      return "expand";
+    case Phase::kBackfill:
+      return "backfill";
+    case Phase::kContract:
+      return "contract";
   }
   return "expand";
 }
@@ -38,7 +41,8 @@ std::string KeyList(const Index& index) {
   return Join(parts, ", ");
 }
 
-void RenameInConstraintsAndIndexes(Table& t, const std::vector<std::pair<std::string, std::string>>& renames) {
+void RenameInConstraintsAndIndexes(
+    Table& t, const std::vector<std::pair<std::string, std::string>>& renames) {
   for (const auto& [from, to] : renames) {
     for (Index& i : t.indexes) {
       if (i.name == from) i.name = to;
@@ -58,30 +62,29 @@ bool MentionsColumn(const std::string& expr, const std::string& column) {
 }  // namespace
 
 std::string StepKind(const Step& step) {
-  return std::visit(
-      Overloaded{
-          [](const steps::CreateTable&) { return "create_table"; },
-          [](const steps::DropTable&) { return "drop_table"; },
-          [](const steps::RenameTable&) { return "rename_table"; },
-          [](const steps::AddColumn&) { return "add_column"; },
-          [](const steps::DropColumn&) { return "drop_column"; },
-          [](const steps::RenameColumn&) { return "rename_column"; },
-          [](const steps::AlterColumn&) { return "alter_column"; },
-          [](const steps::SwapColumn&) { return "swap_column"; },
-          [](const steps::CreateIndex&) { return "create_index"; },
-          [](const steps::DropIndex&) { return "drop_index"; },
-          [](const steps::RenameIndex&) { return "rename_index"; },
-          [](const steps::AddConstraint&) { return "add_constraint"; },
-          [](const steps::ValidateConstraint&) { return "validate_constraint"; },
-          [](const steps::DropConstraint&) { return "drop_constraint"; },
-          [](const steps::CreateSync&) { return "create_sync_triggers"; },
-          [](const steps::DropSync&) { return "drop_sync_triggers"; },
-          [](const steps::Backfill&) { return "backfill"; },
-          [](const steps::CreateVersion&) { return "create_version"; },
-          [](const steps::DropVersion&) { return "drop_version"; },
-          [](const steps::RawSql&) { return "sql"; },
-      },
-      step);
+  return std::visit(Overloaded{
+                        [](const steps::CreateTable&) { return "create_table"; },
+                        [](const steps::DropTable&) { return "drop_table"; },
+                        [](const steps::RenameTable&) { return "rename_table"; },
+                        [](const steps::AddColumn&) { return "add_column"; },
+                        [](const steps::DropColumn&) { return "drop_column"; },
+                        [](const steps::RenameColumn&) { return "rename_column"; },
+                        [](const steps::AlterColumn&) { return "alter_column"; },
+                        [](const steps::SwapColumn&) { return "swap_column"; },
+                        [](const steps::CreateIndex&) { return "create_index"; },
+                        [](const steps::DropIndex&) { return "drop_index"; },
+                        [](const steps::RenameIndex&) { return "rename_index"; },
+                        [](const steps::AddConstraint&) { return "add_constraint"; },
+                        [](const steps::ValidateConstraint&) { return "validate_constraint"; },
+                        [](const steps::DropConstraint&) { return "drop_constraint"; },
+                        [](const steps::CreateSync&) { return "create_sync_triggers"; },
+                        [](const steps::DropSync&) { return "drop_sync_triggers"; },
+                        [](const steps::Backfill&) { return "backfill"; },
+                        [](const steps::CreateVersion&) { return "create_version"; },
+                        [](const steps::DropVersion&) { return "drop_version"; },
+                        [](const steps::RawSql&) { return "sql"; },
+                    },
+                    step);
 }
 
 std::string DescribeStep(const Step& step) {
@@ -219,7 +222,8 @@ bool ApplyStep(const Step& step, Schema& schema) {
             if (!t || !t->FindColumn(s.shadow)) return false;
             // The final column takes the old column's position; without an old column
             // (add_column) the shadow's.
-            int position = t->FindColumn(s.column) ? t->ColumnIndex(s.column) : t->ColumnIndex(s.shadow);
+            int position =
+                t->FindColumn(s.column) ? t->ColumnIndex(s.column) : t->ColumnIndex(s.shadow);
             if (t->FindColumn(s.column)) {
               std::erase_if(t->indexes, [&](const Index& i) { return i.Covers(s.column); });
               std::erase_if(t->constraints, [&](const Constraint& c) {
@@ -235,15 +239,18 @@ bool ApplyStep(const Step& step, Schema& schema) {
             for (Index& i : t->indexes) {
               for (IndexKey& k : i.keys) {
                 if (k.column == s.shadow) k.column = s.column;
-                if (!k.expression.empty()) k.expression = RenameIdentifier(k.expression, s.shadow, s.column, LexOptions{});
+                if (!k.expression.empty())
+                  k.expression = RenameIdentifier(k.expression, s.shadow, s.column, LexOptions{});
               }
-              if (!i.where.empty()) i.where = RenameIdentifier(i.where, s.shadow, s.column, LexOptions{});
+              if (!i.where.empty())
+                i.where = RenameIdentifier(i.where, s.shadow, s.column, LexOptions{});
             }
             for (Constraint& c : t->constraints) {
               for (std::string& col : c.columns) {
                 if (col == s.shadow) col = s.column;
               }
-              if (!c.check.empty()) c.check = RenameIdentifier(c.check, s.shadow, s.column, LexOptions{});
+              if (!c.check.empty())
+                c.check = RenameIdentifier(c.check, s.shadow, s.column, LexOptions{});
               c.validated = true;
             }
             RenameInConstraintsAndIndexes(*t, s.renames);

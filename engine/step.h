@@ -19,11 +19,11 @@ const char* PhaseName(Phase phase);  // "expand", "backfill", "contract"
 // follows new-version writes (new -> old). Expressions use version column names; `old_names`
 // and `new_names` map those names to physical columns.
 struct ShadowSync {
-  std::string table;         // physical table
-  std::string shadow;        // physical shadow column, written from `up`
-  std::string up;            // expression over the old version's row; empty: NULL
-  std::string column;        // physical old column written from `down`; empty: none (add_column)
-  std::string down;          // expression over the new version's row; empty: none
+  std::string table;   // physical table
+  std::string shadow;  // physical shadow column, written from `up`
+  std::string up;      // expression over the old version's row; empty: NULL
+  std::string column;  // physical old column written from `down`; empty: none (add_column)
+  std::string down;    // expression over the new version's row; empty: none
   std::vector<std::pair<std::string, std::string>> old_names;  // old-version name -> physical
   std::vector<std::pair<std::string, std::string>> new_names;  // new-version name -> physical
   // Constraints of the new shape that a computed shadow value must satisfy during the window
@@ -49,15 +49,15 @@ struct TableView {
   // expression over the version's names (a dropped column's `down`, an altered column's old
   // physical column). An empty expression means: leave it to the column default.
   std::vector<std::pair<std::string, std::string>> fill;
-  std::vector<Constraint> checks;  // constraints of the version's shape, over version names
+  std::vector<Constraint> checks;     // constraints of the version's shape, over version names
   std::vector<std::string> not_null;  // version columns the version requires NOT NULL
   std::vector<std::string> key;       // physical key columns
   bool changed = false;  // differs from the physical table (renamed, shadowed, hidden ...)
 };
 
 struct VersionSpec {
-  std::string name;                 // "public_20261123154500", "shop_0007" ...
-  std::vector<TableView> tables;    // every table the version sees
+  std::string name;               // "public_20261123154500", "shop_0007" ...
+  std::vector<TableView> tables;  // every table the version sees
 };
 
 // A bounded query run online before a batch starts (SPEC 3.1): it looks for one row that
@@ -65,25 +65,44 @@ struct VersionSpec {
 struct DataCheck {
   enum class Kind { kTableEmpty, kNoNulls, kUnique, kReferencesExist, kViolatesCheck };
   Kind kind = Kind::kTableEmpty;
-  std::string table;   // physical table
-  std::string expr;    // value checked, over the old version's row (physical names)
+  std::string table;  // physical table
+  std::string expr;   // value checked, over the old version's row (physical names)
   std::string ref_table;
   std::string ref_column;
   std::string message;  // what is wrong when a row is found
   std::string hint;
-  std::string op;       // the operation it belongs to
+  std::string op;  // the operation it belongs to
 };
 
 namespace steps {
-struct CreateTable { Table table; };
-struct DropTable { std::string table; };
-struct RenameTable { std::string from, to; };
-struct AddColumn { std::string table; Column column; };
-struct DropColumn { std::string table; std::string column; };
-struct RenameColumn { std::string table, from, to; };
+struct CreateTable {
+  Table table;
+};
+struct DropTable {
+  std::string table;
+};
+struct RenameTable {
+  std::string from, to;
+};
+struct AddColumn {
+  std::string table;
+  Column column;
+};
+struct DropColumn {
+  std::string table;
+  std::string column;
+};
+struct RenameColumn {
+  std::string table, from, to;
+};
 // A direct (blocking) change of a column's definition; `using_expr` converts existing values
 // (over the column's current name); empty keeps the values.
-struct AlterColumn { std::string table; std::string column; Column to; std::string using_expr; };
+struct AlterColumn {
+  std::string table;
+  std::string column;
+  Column to;
+  std::string using_expr;
+};
 // Contract of a shadowed column: `column` is dropped with the indexes and constraints on it,
 // and `shadow` takes its name, position and `final_def`; indexes and constraints on the shadow
 // take their final names from `renames` (temporary name -> final name).
@@ -94,38 +113,67 @@ struct SwapColumn {
   Column final_def;
   std::vector<std::pair<std::string, std::string>> renames;
 };
-struct CreateIndex { std::string table; Index index; };
-struct DropIndex { std::string table; Index index; };
-struct RenameIndex { std::string table; std::string from, to; };
+struct CreateIndex {
+  std::string table;
+  Index index;
+};
+struct DropIndex {
+  std::string table;
+  Index index;
+};
+struct RenameIndex {
+  std::string table;
+  std::string from, to;
+};
 // Adds a constraint; `validated == false` asks for NOT VALID where the dialect has it, and
 // for trigger enforcement (see ShadowSync) or a deferred check where it has not.
-struct AddConstraint { std::string table; Constraint constraint; };
-struct ValidateConstraint { std::string table; Constraint constraint; };
-struct DropConstraint { std::string table; Constraint constraint; };
-struct CreateSync { ShadowSync sync; };
-struct DropSync { ShadowSync sync; };
+struct AddConstraint {
+  std::string table;
+  Constraint constraint;
+};
+struct ValidateConstraint {
+  std::string table;
+  Constraint constraint;
+};
+struct DropConstraint {
+  std::string table;
+  Constraint constraint;
+};
+struct CreateSync {
+  ShadowSync sync;
+};
+struct DropSync {
+  ShadowSync sync;
+};
 // Batched keyset backfill: `set` assigns physical columns from expressions over the old
 // version's names (bound by the dialect through `names`).
 struct Backfill {
   std::string table;
   std::vector<std::string> key;
-  std::vector<std::pair<std::string, std::string>> set;  // physical column -> expression
+  std::vector<std::pair<std::string, std::string>> set;    // physical column -> expression
   std::vector<std::pair<std::string, std::string>> names;  // old-version name -> physical
 };
-struct CreateVersion { VersionSpec version; };
-struct DropVersion { VersionSpec version; };
+struct CreateVersion {
+  VersionSpec version;
+};
+struct DropVersion {
+  VersionSpec version;
+};
 // SQL written by the user, already in the target dialect. `transactional == false` for
 // statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY).
-struct RawSql { std::vector<std::string> statements; bool transactional = true; };
+struct RawSql {
+  std::vector<std::string> statements;
+  bool transactional = true;
+};
 }  // namespace steps
 
-using Step = std::variant<steps::CreateTable, steps::DropTable, steps::RenameTable,
-                          steps::AddColumn, steps::DropColumn, steps::RenameColumn,
-                          steps::AlterColumn, steps::SwapColumn, steps::CreateIndex,
-                          steps::DropIndex, steps::RenameIndex, steps::AddConstraint,
-                          steps::ValidateConstraint, steps::DropConstraint, steps::CreateSync,
-                          steps::DropSync, steps::Backfill, steps::CreateVersion,
-                          steps::DropVersion, steps::RawSql>;
+using Step =
+    std::variant<steps::CreateTable, steps::DropTable, steps::RenameTable, steps::AddColumn,
+                 steps::DropColumn, steps::RenameColumn, steps::AlterColumn, steps::SwapColumn,
+                 steps::CreateIndex, steps::DropIndex, steps::RenameIndex, steps::AddConstraint,
+                 steps::ValidateConstraint, steps::DropConstraint, steps::CreateSync,
+                 steps::DropSync, steps::Backfill, steps::CreateVersion, steps::DropVersion,
+                 steps::RawSql>;
 
 // "add_column", "swap_column" ...: the step kind recorded in the steps table.
 std::string StepKind(const Step& step);

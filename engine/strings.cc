@@ -104,7 +104,8 @@ void LineColumn(std::string_view text, size_t offset, int* line, int* column) {
 }
 
 int LineOf(std::string_view text, size_t offset) {
-  return static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+  return static_cast<int>(
+      std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
 std::string Count(long long n, std::string_view noun) {

@@ -9,7 +9,9 @@
 
 namespace bellows {
 
-std::string SumFilePath(const Directory& dir) { return (std::filesystem::path(dir.path) / "bellows.sum").string(); }
+std::string SumFilePath(const Directory& dir) {
+  return (std::filesystem::path(dir.path) / "bellows.sum").string();
+}
 
 std::string SumFileText(const Directory& dir) {
   std::string out;
@@ -71,11 +73,15 @@ Status CheckSumFile(const Directory& dir, bool* missing) {
     if (it->second.first != f.checksum) {
       std::string file = (std::filesystem::path(dir.path) / f.path).string();
       if (LineEndingsOnly(file, it->second.first)) {
-        return BELLOWS_ERR(kInvalid, "migration file " + f.path + " differs from bellows.sum only in its line endings")
+        return BELLOWS_ERR(kInvalid, "migration file " + f.path +
+                                         " differs from bellows.sum only in its line endings")
             .WithLocation({path, it->second.second, 1})
-            .WithHint("restore the original line endings (bellows init marks the directory -text in .gitattributes)");
+            .WithHint(
+                "restore the original line endings (bellows init marks the directory -text in "
+                ".gitattributes)");
       }
-      return BELLOWS_ERR(kInvalid, "migration file " + f.path + " was edited after bellows.sum was written")
+      return BELLOWS_ERR(kInvalid,
+                         "migration file " + f.path + " was edited after bellows.sum was written")
           .WithLocation({path, it->second.second, 1})
           .WithHint(hint);
     }
@@ -83,7 +89,8 @@ Status CheckSumFile(const Directory& dir, bool* missing) {
   }
   if (!recorded.empty()) {
     const auto& [file, entry] = *recorded.begin();
-    return BELLOWS_ERR(kInvalid, "migration file " + file + " is in bellows.sum but missing from the directory")
+    return BELLOWS_ERR(kInvalid, "migration file " + file +
+                                     " is in bellows.sum but missing from the directory")
         .WithLocation({path, entry.second, 1})
         .WithHint(hint);
   }

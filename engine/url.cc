@@ -21,7 +21,8 @@ std::string Password(std::string_view url) {
   size_t p = Lower(url).find("password=");
   if (p != std::string::npos) {
     size_t end = url.find_first_of("& ", p);
-    return std::string(url.substr(p + 9, end == std::string_view::npos ? std::string_view::npos : end - p - 9));
+    return std::string(
+        url.substr(p + 9, end == std::string_view::npos ? std::string_view::npos : end - p - 9));
   }
   return "";
 }

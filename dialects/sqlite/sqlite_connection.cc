@@ -1,8 +1,8 @@
 #include "dialects/sqlite/sqlite_connection.h"
 
-#include <sqlite3.h>
-
 #include <filesystem>
+
+#include <sqlite3.h>
 
 #include "engine/strings.h"
 
@@ -14,13 +14,16 @@ Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
   std::string statement = NormalizeSpace(sql);
   if (statement.size() > 200) statement = statement.substr(0, 197) + "...";
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    return BELLOWS_ERR(kLockTimeout, "sqlite: database is locked by another connection (" + message + ")")
+    return BELLOWS_ERR(kLockTimeout,
+                       "sqlite: database is locked by another connection (" + message + ")")
         .WithSqlState("SQLITE_BUSY")
         .WithHint("another process holds the write lock; bellows waited --lock-timeout for it");
   }
-  Status s = BELLOWS_ERR(kDatabase, "sqlite: " + message + (statement.empty() ? "" : " in: " + statement));
+  Status s =
+      BELLOWS_ERR(kDatabase, "sqlite: " + message + (statement.empty() ? "" : " in: " + statement));
   s.WithSqlState("SQLITE_" + std::to_string(rc));
-  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) s.WithCode(Code::kConnection);
+  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
+    s.WithCode(Code::kConnection);
   return s;
 }
 
@@ -31,7 +34,8 @@ Status RunSql(sqlite3* db, std::string_view sql, Rows* rows) {
     sqlite3_stmt* stmt = nullptr;
     const char* next = nullptr;
     int rc = sqlite3_prepare_v2(db, tail, static_cast<int>(end - tail), &stmt, &next);
-    if (rc != SQLITE_OK) return SqliteError(db, rc, std::string_view(tail, static_cast<size_t>(end - tail)));
+    if (rc != SQLITE_OK)
+      return SqliteError(db, rc, std::string_view(tail, static_cast<size_t>(end - tail)));
     std::string_view text(tail, static_cast<size_t>(next - tail));
     tail = next;
     if (stmt == nullptr) continue;  // whitespace or a comment
@@ -51,7 +55,8 @@ Status RunSql(sqlite3* db, std::string_view sql, Rows* rows) {
           row.emplace_back(std::nullopt);
         } else {
           const unsigned char* v = sqlite3_column_text(stmt, i);
-          row.emplace_back(std::string(reinterpret_cast<const char*>(v), static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+          row.emplace_back(std::string(reinterpret_cast<const char*>(v),
+                                       static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
         }
       }
       rows->rows.push_back(std::move(row));
@@ -60,17 +65,20 @@ Status RunSql(sqlite3* db, std::string_view sql, Rows* rows) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, DialectOptions options) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
+                                                                 DialectOptions options) {
   std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path() && !std::filesystem::is_directory(p.parent_path(), ec)) {
-    return BELLOWS_ERR(kConnection, "cannot open sqlite:" + path + ": directory " + p.parent_path().string() +
-                                        " does not exist")
-        .WithHint("create the directory first; bellows creates the database file, not its directory");
+    return BELLOWS_ERR(kConnection, "cannot open sqlite:" + path + ": directory " +
+                                        p.parent_path().string() + " does not exist")
+        .WithHint(
+            "create the directory first; bellows creates the database file, not its directory");
   }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -16,7 +16,8 @@ namespace bellows::sqlite {
 class SqliteConnection final : public Connection {
  public:
   // Opens (creating the file, not its directory) `path`. kConnection when it cannot.
-  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, DialectOptions options);
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
+                                                        DialectOptions options);
   ~SqliteConnection() override;
 
   const Dialect& dialect() const override { return dialect_; }

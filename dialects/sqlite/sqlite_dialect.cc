@@ -31,10 +31,12 @@ std::string SqliteDialect::MapType(std::string_view type, bool identity) const {
   // INTEGER PRIMARY KEY is the rowid alias only when the type is exactly INTEGER.
   if (identity && (t == "integer" || t == "bigint" || t == "smallint")) return "INTEGER";
   static const std::pair<const char*, const char*> kSimple[] = {
-      {"integer", "INTEGER"}, {"bigint", "BIGINT"},     {"smallint", "SMALLINT"},
-      {"boolean", "BOOLEAN"}, {"text", "TEXT"},         {"real", "REAL"},
-      {"double", "DOUBLE"},   {"date", "DATE"},         {"timestamp", "TIMESTAMP"},
-      {"timestamptz", "TIMESTAMPTZ"}, {"uuid", "TEXT"}, {"json", "TEXT"},
+      {"integer", "INTEGER"},     {"bigint", "BIGINT"},
+      {"smallint", "SMALLINT"},   {"boolean", "BOOLEAN"},
+      {"text", "TEXT"},           {"real", "REAL"},
+      {"double", "DOUBLE"},       {"date", "DATE"},
+      {"timestamp", "TIMESTAMP"}, {"timestamptz", "TIMESTAMPTZ"},
+      {"uuid", "TEXT"},           {"json", "TEXT"},
       {"bytes", "BLOB"}};
   for (const auto& [portable, native] : kSimple) {
     if (t == portable) return native;
@@ -67,19 +69,18 @@ std::string DefaultSql(const std::string& expr) {
   std::string t(Trim(expr));
   if (t.empty()) return "NULL";
   std::string upper = Upper(t);
-  static const char* kKeywords[] = {"NULL", "TRUE", "FALSE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
-                                    "CURRENT_TIME"};
+  static const char* kKeywords[] = {"NULL",         "TRUE",        "FALSE", "CURRENT_TIMESTAMP",
+                                    "CURRENT_DATE", "CURRENT_TIME"};
   for (const char* k : kKeywords) {
     if (upper == k) return t;
   }
-  bool quoted = t.size() >= 2 && t.front() == '\'' && t.back() == '\'' &&
-                t.find('\'', 1) == t.size() - 1;
+  bool quoted =
+      t.size() >= 2 && t.front() == '\'' && t.back() == '\'' && t.find('\'', 1) == t.size() - 1;
   bool blob = (t[0] == 'x' || t[0] == 'X') && t.size() >= 3 && t[1] == '\'' && t.back() == '\'';
-  bool number = !t.empty() && std::all_of(t.begin() + ((t[0] == '-' || t[0] == '+') ? 1 : 0),
-                                          t.end(), [](char c) {
-                                            return std::isdigit(static_cast<unsigned char>(c)) ||
-                                                   c == '.';
-                                          });
+  bool number =
+      !t.empty() &&
+      std::all_of(t.begin() + ((t[0] == '-' || t[0] == '+') ? 1 : 0), t.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
   if (quoted || blob || (number && t != "-" && t != "+")) return t;
   if (t.front() == '(' && t.back() == ')') return t;
   return "(" + t + ")";
@@ -139,12 +140,14 @@ std::string SqliteDialect::CreateTableSql(const Table& t) const {
   if (!t.primary_key.empty() && !inline_pk) {
     std::vector<std::string> q;
     for (const std::string& k : t.primary_key) q.push_back(QuoteIdentifier(k));
-    parts.push_back((t.primary_key_name.empty() ? "" : "CONSTRAINT " +
-                                                          QuoteIdentifier(t.primary_key_name) + " ") +
+    parts.push_back((t.primary_key_name.empty()
+                         ? ""
+                         : "CONSTRAINT " + QuoteIdentifier(t.primary_key_name) + " ") +
                     "PRIMARY KEY (" + Join(q, ", ") + ")");
   }
   for (const Constraint& c : t.constraints) parts.push_back(ConstraintSql(c));
-  std::string out = "CREATE TABLE " + QuoteIdentifier(t.name) + " (\n  " + Join(parts, ",\n  ") + "\n)";
+  std::string out =
+      "CREATE TABLE " + QuoteIdentifier(t.name) + " (\n  " + Join(parts, ",\n  ") + "\n)";
   if (!t.options.empty()) out += " " + t.options;
   return out;
 }

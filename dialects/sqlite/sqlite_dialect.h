@@ -39,8 +39,9 @@ class SqliteDialect final : public Dialect {
   // The 12-step rebuild of `before` into `after`. `sources` gives, per column of `after`,
   // the SQL expression over `before`'s columns that fills it; a column missing from
   // `sources` takes its default.
-  Result<RenderedStep> Rebuild(const Schema& physical, const Table& before, const Table& after,
-                       const std::vector<std::pair<std::string, std::string>>& sources) const;
+  Result<RenderedStep> Rebuild(
+      const Schema& physical, const Table& before, const Table& after,
+      const std::vector<std::pair<std::string, std::string>>& sources) const;
   Result<RenderedStep> RenderSync(const ShadowSync& sync, const Schema& physical) const;
   Result<RenderedStep> RenderCreateVersion(const VersionSpec& version,
                                            const Schema& physical) const;

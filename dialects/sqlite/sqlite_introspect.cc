@@ -20,7 +20,8 @@ Result<Schema> SqliteConnection::Introspect() {
     return StartsWith(name, "sqlite_") || state.count(name) > 0;
   };
 
-  BELLOWS_ASSIGN_OR_RETURN(Rows objects, Query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows objects, Query("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid"));
   BELLOWS_ASSIGN_OR_RETURN(
       Rows columns,
       Query("SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
@@ -103,7 +104,8 @@ Result<Schema> SqliteConnection::Introspect() {
     if (type == "index" && r[3]) {
       Result<ParsedIndex> idx = ParseCreateIndex(*r[3], lex);
       auto it = table_index.find(*r[2]);
-      if (idx.ok() && it != table_index.end()) schema.tables[it->second].indexes.push_back(idx->index);
+      if (idx.ok() && it != table_index.end())
+        schema.tables[it->second].indexes.push_back(idx->index);
     } else if (type == "view" && r[3] && !StartsWith(name, "_bellows_")) {
       schema.views.push_back({name, *r[3]});
     } else if (type == "trigger" && r[3] && !StartsWith(name, "_bellows_")) {

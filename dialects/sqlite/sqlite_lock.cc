@@ -5,16 +5,16 @@
 // once when the holder ran on this host and its process is gone. SQLite's own write lock is
 // never held between steps.
 
-#include <signal.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "dialects/sqlite/sqlite_connection.h"
 #include "engine/strings.h"
@@ -25,7 +25,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool ProcessAlive(long pid) { return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+bool ProcessAlive(long pid) {
+  return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
 
 class SqliteRunnerLock final : public RunnerLock {
  public:
@@ -39,10 +41,12 @@ class SqliteRunnerLock final : public RunnerLock {
 
   Result<bool> TryAcquire(const LockOwner& me, std::string* holder) override {
     me_ = me;
-    BELLOWS_TRY(RunSql(db_, "CREATE TABLE IF NOT EXISTS " + table_ +
-                                " (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT, host TEXT, pid INTEGER,"
-                                " heartbeat INTEGER NOT NULL DEFAULT 0, acquired_at TEXT)",
-                        nullptr));
+    BELLOWS_TRY(
+        RunSql(db_,
+               "CREATE TABLE IF NOT EXISTS " + table_ +
+                   " (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT, host TEXT, pid INTEGER,"
+                   " heartbeat INTEGER NOT NULL DEFAULT 0, acquired_at TEXT)",
+               nullptr));
     BELLOWS_TRY(RunSql(db_, "BEGIN IMMEDIATE", nullptr));
     Result<bool> r = TryInTransaction(holder);
     if (!r.ok()) {
@@ -57,17 +61,24 @@ class SqliteRunnerLock final : public RunnerLock {
 
   Status Release() override {
     StopHeartbeat();
-    return RunSql(db_, "UPDATE " + table_ + " SET holder = NULL, host = NULL, pid = NULL WHERE id = 1 AND holder = " +
-                           dialect_.QuoteString(me_.holder),
+    return RunSql(db_,
+                  "UPDATE " + table_ +
+                      " SET holder = NULL, host = NULL, pid = NULL WHERE id = 1 AND holder = " +
+                      dialect_.QuoteString(me_.holder),
                   nullptr);
   }
 
   Status Touch(Connection& conn) override {
-    BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn.Query("UPDATE " + table_ + " SET heartbeat = heartbeat + 1 WHERE id = 1 AND holder = " +
-                                                   dialect_.QuoteString(me_.holder) + " RETURNING heartbeat"));
+    BELLOWS_ASSIGN_OR_RETURN(
+        Rows rows, conn.Query("UPDATE " + table_ +
+                              " SET heartbeat = heartbeat + 1 WHERE id = 1 AND holder = " +
+                              dialect_.QuoteString(me_.holder) + " RETURNING heartbeat"));
     if (rows.empty()) {
-      return BELLOWS_ERR(kLockBusy, "bellows lost the runner lock: another runner took it over as stale")
-          .WithHint("a step ran longer than --lock-stale without a heartbeat; raise --lock-stale and run status");
+      return BELLOWS_ERR(kLockBusy,
+                         "bellows lost the runner lock: another runner took it over as stale")
+          .WithHint(
+              "a step ran longer than --lock-stale without a heartbeat; raise --lock-stale and run "
+              "status");
     }
     return Status::Ok();
   }
@@ -75,11 +86,13 @@ class SqliteRunnerLock final : public RunnerLock {
  private:
   Result<bool> TryInTransaction(std::string* holder) {
     Rows rows;
-    BELLOWS_TRY(RunSql(db_, "SELECT holder, host, pid, heartbeat FROM " + table_ + " WHERE id = 1", &rows));
-    const std::string take = "UPDATE " + table_ + " SET holder = " + dialect_.QuoteString(me_.holder) +
-                             ", host = " + dialect_.QuoteString(me_.host) + ", pid = " + std::to_string(me_.pid) +
-                             ", heartbeat = heartbeat + 1, acquired_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')" +
-                             " WHERE id = 1";
+    BELLOWS_TRY(
+        RunSql(db_, "SELECT holder, host, pid, heartbeat FROM " + table_ + " WHERE id = 1", &rows));
+    const std::string take =
+        "UPDATE " + table_ + " SET holder = " + dialect_.QuoteString(me_.holder) +
+        ", host = " + dialect_.QuoteString(me_.host) + ", pid = " + std::to_string(me_.pid) +
+        ", heartbeat = heartbeat + 1, acquired_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')" +
+        " WHERE id = 1";
     if (rows.empty()) {
       BELLOWS_TRY(RunSql(db_, "INSERT INTO " + table_ + " (id) VALUES (1)", nullptr));
       BELLOWS_TRY(RunSql(db_, take, nullptr));
@@ -93,7 +106,8 @@ class SqliteRunnerLock final : public RunnerLock {
     std::string current = *r[0] + " on " + r[1].value_or("?") + " (pid " + r[2].value_or("?") + ")";
     long pid = r[2] ? std::stol(*r[2]) : 0;
     std::string heartbeat = r[3].value_or("0");
-    std::string condition = " AND holder = " + dialect_.QuoteString(*r[0]) + " AND heartbeat = " + heartbeat;
+    std::string condition =
+        " AND holder = " + dialect_.QuoteString(*r[0]) + " AND heartbeat = " + heartbeat;
     if (r[1].value_or("") == me_.host && !ProcessAlive(pid)) {
       BELLOWS_TRY(RunSql(db_, take + condition, nullptr));
       return sqlite3_changes(db_) == 1;
@@ -119,8 +133,10 @@ class SqliteRunnerLock final : public RunnerLock {
       while (!cv_.wait_for(lock, every, [this] { return stop_; })) {
         // Best effort: a busy database (a long step holds the write lock) skips a beat; that
         // step's own transaction bumps the heartbeat when it commits.
-        Status ignored = RunSql(db_, "UPDATE " + table_ + " SET heartbeat = heartbeat + 1 WHERE id = 1 AND holder = " +
-                                         dialect_.QuoteString(me_.holder),
+        Status ignored = RunSql(db_,
+                                "UPDATE " + table_ +
+                                    " SET heartbeat = heartbeat + 1 WHERE id = 1 AND holder = " +
+                                    dialect_.QuoteString(me_.holder),
                                 nullptr);
         (void)ignored;
       }
@@ -153,7 +169,8 @@ class SqliteRunnerLock final : public RunnerLock {
 
 Result<std::unique_ptr<RunnerLock>> SqliteConnection::OpenRunnerLock(Millis stale_after) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = SqliteError(db, rc, "");
     sqlite3_close(db);

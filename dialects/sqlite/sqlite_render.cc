@@ -55,12 +55,14 @@ bool ColumnHasDependents(const Table& t, const std::string& column) {
 
 }  // namespace
 
-Result<RenderedStep> SqliteDialect::Rebuild(const Schema& physical, const Table& before, const Table& after,
-                                            const std::vector<std::pair<std::string, std::string>>& sources) const {
+Result<RenderedStep> SqliteDialect::Rebuild(
+    const Schema& physical, const Table& before, const Table& after,
+    const std::vector<std::pair<std::string, std::string>>& sources) const {
   if (!before.unmodelled.empty()) {
-    return BELLOWS_ERR(kUnsupported, "this change needs a rebuild of table " + before.name +
-                                         ", and its definition has parts bellows cannot reproduce: " +
-                                         Join(before.unmodelled, ", "))
+    return BELLOWS_ERR(kUnsupported,
+                       "this change needs a rebuild of table " + before.name +
+                           ", and its definition has parts bellows cannot reproduce: " +
+                           Join(before.unmodelled, ", "))
         .WithHint("rebuild the table with an sql migration");
   }
   RenderedStep r;
@@ -81,7 +83,8 @@ Result<RenderedStep> SqliteDialect::Rebuild(const Schema& physical, const Table&
   std::vector<std::string> cols, exprs;
   for (const Column& c : after.columns) {
     if (c.generated) continue;
-    auto src = std::find_if(sources.begin(), sources.end(), [&](const auto& s) { return s.first == c.name; });
+    auto src = std::find_if(sources.begin(), sources.end(),
+                            [&](const auto& s) { return s.first == c.name; });
     if (src != sources.end()) {
       cols.push_back(QuoteIdentifier(c.name));
       exprs.push_back(src->second);
@@ -94,22 +97,26 @@ Result<RenderedStep> SqliteDialect::Rebuild(const Schema& physical, const Table&
     r.sql.push_back("INSERT INTO " + QuoteIdentifier(tmp) + " (" + Join(cols, ", ") + ") SELECT " +
                     Join(exprs, ", ") + " FROM " + QuoteIdentifier(before.name));
   }
-  bool autoincrement = std::any_of(before.columns.begin(), before.columns.end(), [](const Column& c) {
-    return c.identity_detail == "AUTOINCREMENT";
-  });
+  bool autoincrement =
+      std::any_of(before.columns.begin(), before.columns.end(),
+                  [](const Column& c) { return c.identity_detail == "AUTOINCREMENT"; });
   if (autoincrement) {
     // Keep AUTOINCREMENT's high-water mark: dropping the table forgets it.
-    r.sql.push_back("UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = " +
-                    QuoteString(before.name) + "), 0)) WHERE name = " + QuoteString(tmp));
+    r.sql.push_back(
+        "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE "
+        "name = " +
+        QuoteString(before.name) + "), 0)) WHERE name = " + QuoteString(tmp));
   }
   r.sql.push_back("DROP TABLE " + QuoteIdentifier(before.name));
   // Views and triggers elsewhere name the table; legacy mode keeps RENAME from rewriting or
   // re-checking them, since they refer to the final name already.
   r.sql.push_back("PRAGMA legacy_alter_table = ON");
-  r.sql.push_back("ALTER TABLE " + QuoteIdentifier(tmp) + " RENAME TO " + QuoteIdentifier(after.name));
+  r.sql.push_back("ALTER TABLE " + QuoteIdentifier(tmp) + " RENAME TO " +
+                  QuoteIdentifier(after.name));
   r.sql.push_back("PRAGMA legacy_alter_table = OFF");
   for (const Index& index : after.indexes) r.sql.push_back(CreateIndexSql(after.name, index));
-  for (const Trigger* trigger : physical.TriggersOn(before.name)) r.sql.push_back(trigger->definition);
+  for (const Trigger* trigger : physical.TriggersOn(before.name))
+    r.sql.push_back(trigger->definition);
 
   r.checks.push_back({"PRAGMA foreign_key_check(" + QuoteString(after.name) + ")",
                       "foreign key violation in " + after.name + " after rebuilding it"});
@@ -146,24 +153,27 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
             return r;
           },
           [&](const steps::RenameTable& s) -> Result<RenderedStep> {
-            return Catalog({"ALTER TABLE " + QuoteIdentifier(s.from) + " RENAME TO " + QuoteIdentifier(s.to)});
+            return Catalog(
+                {"ALTER TABLE " + QuoteIdentifier(s.from) + " RENAME TO " + QuoteIdentifier(s.to)});
           },
           [&](const steps::AddColumn& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
             const Column& c = s.column;
-            bool native = !c.identity && IsConstantDefault(c.default_expr) &&
-                          (c.nullable || (c.default_expr && Upper(Trim(*c.default_expr)) != "NULL")) &&
-                          !(c.generated && c.generated_stored);
+            bool native =
+                !c.identity && IsConstantDefault(c.default_expr) &&
+                (c.nullable || (c.default_expr && Upper(Trim(*c.default_expr)) != "NULL")) &&
+                !(c.generated && c.generated_stored);
             if (native) {
-              return Catalog({"ALTER TABLE " + QuoteIdentifier(s.table) + " ADD COLUMN " + ColumnSql(c, false)});
+              return Catalog({"ALTER TABLE " + QuoteIdentifier(s.table) + " ADD COLUMN " +
+                              ColumnSql(c, false)});
             }
             return Rebuild(physical, *t, apply(*t), {});
           },
           [&](const steps::DropColumn& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
             if (!ColumnHasDependents(*t, s.column)) {
-              RenderedStep r = Catalog({"ALTER TABLE " + QuoteIdentifier(s.table) + " DROP COLUMN " +
-                                        QuoteIdentifier(s.column)});
+              RenderedStep r = Catalog({"ALTER TABLE " + QuoteIdentifier(s.table) +
+                                        " DROP COLUMN " + QuoteIdentifier(s.column)});
               r.lock = kRowsLock;  // DROP COLUMN rewrites the table to purge the data
               r.cost = "rewrite";
               r.blocks_writes = true;
@@ -177,7 +187,8 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
           },
           [&](const steps::AlterColumn& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
-            std::string source = s.using_expr.empty() ? QuoteIdentifier(s.column) : "(" + s.using_expr + ")";
+            std::string source =
+                s.using_expr.empty() ? QuoteIdentifier(s.column) : "(" + s.using_expr + ")";
             return Rebuild(physical, *t, apply(*t), {{s.column, source}});
           },
           [&](const steps::SwapColumn& s) -> Result<RenderedStep> {
@@ -197,10 +208,12 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
           [&](const steps::RenameIndex& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
             const Index* index = t->FindIndex(s.from);
-            if (index == nullptr) return BELLOWS_ERR(kNotFound, "index \"" + s.from + "\" does not exist");
+            if (index == nullptr)
+              return BELLOWS_ERR(kNotFound, "index \"" + s.from + "\" does not exist");
             Index renamed = *index;
             renamed.name = s.to;
-            RenderedStep r = Catalog({"DROP INDEX " + QuoteIdentifier(s.from), CreateIndexSql(s.table, renamed)});
+            RenderedStep r = Catalog(
+                {"DROP INDEX " + QuoteIdentifier(s.from), CreateIndexSql(s.table, renamed)});
             r.lock = kRowsLock;  // SQLite cannot rename an index: it is built again
             r.cost = "scan";
             r.blocks_writes = true;
@@ -210,7 +223,8 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
             if (s.constraint.kind == ConstraintKind::kUnique) {
               Index index{s.constraint.name, true, {}, "", true};
-              for (const std::string& c : s.constraint.columns) index.keys.push_back({c, "", false, ""});
+              for (const std::string& c : s.constraint.columns)
+                index.keys.push_back({c, "", false, ""});
               RenderedStep r = Catalog({CreateIndexSql(s.table, index)});
               r.lock = kRowsLock;
               r.cost = "scan";
@@ -237,10 +251,13 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
             }
             return Rebuild(physical, *t, apply(*t), {});
           },
-          [&](const steps::CreateSync& s) -> Result<RenderedStep> { return RenderSync(s.sync, physical); },
+          [&](const steps::CreateSync& s) -> Result<RenderedStep> {
+            return RenderSync(s.sync, physical);
+          },
           [&](const steps::DropSync& s) -> Result<RenderedStep> {
-            return Catalog({"DROP TRIGGER IF EXISTS " + QuoteIdentifier(s.sync.trigger_name + "_ins"),
-                            "DROP TRIGGER IF EXISTS " + QuoteIdentifier(s.sync.trigger_name + "_upd")});
+            return Catalog(
+                {"DROP TRIGGER IF EXISTS " + QuoteIdentifier(s.sync.trigger_name + "_ins"),
+                 "DROP TRIGGER IF EXISTS " + QuoteIdentifier(s.sync.trigger_name + "_upd")});
           },
           [&](const steps::Backfill&) -> Result<RenderedStep> {
             RenderedStep r;
@@ -254,7 +271,9 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
           [&](const steps::DropVersion& s) -> Result<RenderedStep> {
             RenderedStep r = Catalog({});
             for (const TableView& v : s.version.tables) {
-              if (v.changed) r.sql.push_back("DROP VIEW IF EXISTS " + QuoteIdentifier("_bellows_" + v.name + "_w"));
+              if (v.changed)
+                r.sql.push_back("DROP VIEW IF EXISTS " +
+                                QuoteIdentifier("_bellows_" + v.name + "_w"));
             }
             return r;
           },

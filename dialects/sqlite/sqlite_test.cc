@@ -1,11 +1,11 @@
 // The SQLite adapter: steps render to exact SQL (their inverses too), and a real database
 // file is introspected, rebuilt and locked as the model says.
 
-#include <doctest/doctest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include "dialects/sqlite/sqlite_connection.h"
 #include "dialects/sqlite/sqlite_dialect.h"
@@ -78,11 +78,14 @@ TEST_CASE("sqlite: native steps and their inverses render to exact SQL") {
     Step step;
     std::vector<std::string> sql;
   } cases[] = {
-      {steps::AddColumn{"users", {.name = "nick", .type = "TEXT"}}, {"ALTER TABLE \"users\" ADD COLUMN \"nick\" TEXT"}},
-      {steps::RenameColumn{"users", "email", "mail"}, {"ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\""}},
+      {steps::AddColumn{"users", {.name = "nick", .type = "TEXT"}},
+       {"ALTER TABLE \"users\" ADD COLUMN \"nick\" TEXT"}},
+      {steps::RenameColumn{"users", "email", "mail"},
+       {"ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\""}},
       {steps::RenameTable{"users", "people"}, {"ALTER TABLE \"users\" RENAME TO \"people\""}},
       {steps::DropIndex{"users", Users().indexes[0]}, {"DROP INDEX \"users_email_idx\""}},
-      {steps::CreateIndex{"users", Users().indexes[0]}, {"CREATE INDEX \"users_email_idx\" ON \"users\" (\"email\")"}},
+      {steps::CreateIndex{"users", Users().indexes[0]},
+       {"CREATE INDEX \"users_email_idx\" ON \"users\" (\"email\")"}},
       {steps::DropColumn{"users", "score"}, {"ALTER TABLE \"users\" DROP COLUMN \"score\""}},
   };
   for (const Case& c : cases) {
@@ -103,9 +106,11 @@ TEST_CASE("sqlite: what ALTER TABLE cannot do is a 12-step rebuild in one transa
   CHECK(r->outside_before == std::vector<std::string>{"PRAGMA foreign_keys = OFF"});
   CHECK(r->outside_after == std::vector<std::string>{"PRAGMA foreign_keys = ON"});
   CHECK(r->sql == std::vector<std::string>{
-                      "CREATE TABLE \"_bellows_rebuild_users\" (\n  \"id\" INTEGER PRIMARY KEY,\n  \"email\" TEXT,\n"
+                      "CREATE TABLE \"_bellows_rebuild_users\" (\n  \"id\" INTEGER PRIMARY KEY,\n  "
+                      "\"email\" TEXT,\n"
                       "  \"score\" BIGINT\n)",
-                      "INSERT INTO \"_bellows_rebuild_users\" (\"id\", \"email\", \"score\") SELECT \"id\", \"email\", "
+                      "INSERT INTO \"_bellows_rebuild_users\" (\"id\", \"email\", \"score\") "
+                      "SELECT \"id\", \"email\", "
                       "(score * 10) FROM \"users\"",
                       "DROP TABLE \"users\"",
                       "PRAGMA legacy_alter_table = ON",
@@ -157,17 +162,30 @@ TEST_CASE("sqlite: introspection reads back what the renderer created") {
 TEST_CASE("sqlite: a rebuild keeps rows, indexes, triggers and foreign keys") {
   TempDb db;
   auto conn = db.Open();
-  REQUIRE(conn->Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, score INTEGER NOT NULL DEFAULT 0)").ok());
+  REQUIRE(conn->Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, score INTEGER NOT "
+                        "NULL DEFAULT 0)")
+              .ok());
   REQUIRE(conn->Execute("CREATE INDEX users_email_idx ON users (email)").ok());
-  REQUIRE(conn->Execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id))").ok());
+  REQUIRE(
+      conn->Execute(
+              "CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id))")
+          .ok());
   REQUIRE(conn->Execute("CREATE TABLE log (what TEXT)").ok());
-  REQUIRE(conn->Execute("CREATE TRIGGER users_log AFTER INSERT ON users BEGIN INSERT INTO log VALUES ('ins'); END").ok());
+  REQUIRE(conn->Execute("CREATE TRIGGER users_log AFTER INSERT ON users BEGIN INSERT INTO log "
+                        "VALUES ('ins'); END")
+              .ok());
   REQUIRE(conn->Execute("INSERT INTO users (email, score) VALUES ('a@x', 1), ('b@x', 2)").ok());
   REQUIRE(conn->Execute("INSERT INTO notes (user_id) VALUES (2)").ok());
   auto schema = conn->Introspect();
   REQUIRE(schema.ok());
   SqliteDialect d;
-  auto r = d.Render(steps::AlterColumn{"users", "score", {.name = "score", .type = "BIGINT", .nullable = false, .default_expr = "0"}, ""}, *schema);
+  auto r = d.Render(
+      steps::AlterColumn{
+          "users",
+          "score",
+          {.name = "score", .type = "BIGINT", .nullable = false, .default_expr = "0"},
+          ""},
+      *schema);
   REQUIRE(r.ok());
   for (const auto& s : r->outside_before) REQUIRE(conn->Execute(s).ok());
   REQUIRE(conn->Begin().ok());
@@ -176,11 +194,16 @@ TEST_CASE("sqlite: a rebuild keeps rows, indexes, triggers and foreign keys") {
   REQUIRE(conn->Commit().ok());
   for (const auto& s : r->outside_after) REQUIRE(conn->Execute(s).ok());
   CHECK(Scalar(*conn, "SELECT group_concat(email || ':' || score) FROM users") == "a@x:1,b@x:2");
-  CHECK(Scalar(*conn, "SELECT type FROM pragma_table_info('users') WHERE name = 'score'") == "BIGINT");
-  CHECK(Scalar(*conn, "SELECT count(*) FROM sqlite_schema WHERE name IN ('users_email_idx', 'users_log')") == "2");
+  CHECK(Scalar(*conn, "SELECT type FROM pragma_table_info('users') WHERE name = 'score'") ==
+        "BIGINT");
+  CHECK(
+      Scalar(*conn,
+             "SELECT count(*) FROM sqlite_schema WHERE name IN ('users_email_idx', 'users_log')") ==
+      "2");
   REQUIRE(conn->Execute("INSERT INTO users (email) VALUES ('c@x')").ok());
   CHECK(Scalar(*conn, "SELECT count(*) FROM log") == "3");  // the trigger came back
-  CHECK(!conn->Execute("INSERT INTO notes (user_id) VALUES (99)").ok());  // and the foreign key holds
+  CHECK(
+      !conn->Execute("INSERT INTO notes (user_id) VALUES (99)").ok());  // and the foreign key holds
 }
 
 TEST_CASE("sqlite: the runner lock waits for a live holder and takes over a dead or stale one") {
@@ -225,7 +248,9 @@ TEST_CASE("sqlite: the runner lock waits for a live holder and takes over a dead
   CHECK(*got);
 
   // On this host, a holder whose process is gone is taken over at once.
-  REQUIRE(conn->Execute("UPDATE bellows_lock SET holder = 'bellows/test:dead', host = 'here', pid = 999999999").ok());
+  REQUIRE(conn->Execute("UPDATE bellows_lock SET holder = 'bellows/test:dead', host = 'here', pid "
+                        "= 999999999")
+              .ok());
   auto fourth = conn->OpenRunnerLock(Millis(60000));
   REQUIRE(fourth.ok());
   got = (*fourth)->TryAcquire(me, &holder);
@@ -242,7 +267,10 @@ TEST_CASE("sqlite: a missing directory and a non-database file are connection er
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == Code::kConnection);
   TempDb db;
-  { std::ofstream(db.path()) << "this is not a database, just text that is long enough to look like a header"; }
+  {
+    std::ofstream(db.path())
+        << "this is not a database, just text that is long enough to look like a header";
+  }
   auto garbage = SqliteConnection::Open(db.path(), {});
   REQUIRE_FALSE(garbage.ok());
   CHECK(garbage.status().code() == Code::kConnection);

@@ -25,11 +25,14 @@ std::optional<std::string> LookupName(const std::vector<std::pair<std::string, s
   return std::nullopt;
 }
 
-bool HasRowid(const Table& t) { return Upper(t.options).find("WITHOUT ROWID") == std::string::npos; }
+bool HasRowid(const Table& t) {
+  return Upper(t.options).find("WITHOUT ROWID") == std::string::npos;
+}
 
 }  // namespace
 
-Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync, const Schema& physical) const {
+Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync,
+                                               const Schema& physical) const {
   const Table* t = physical.FindTable(sync.table);
   if (t == nullptr) return BELLOWS_ERR(kNotFound, "table \"" + sync.table + "\" does not exist");
   const LexOptions lex = SqlSplitOptions().lex;
@@ -60,17 +63,20 @@ Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync, const Sch
   }
   for (const Constraint& c : sync.checks) {
     if (c.kind == ConstraintKind::kCheck) {
-      BELLOWS_ASSIGN_OR_RETURN(std::string check, BindColumns(c.check, lex, quoted(sync.new_names)));
-      raise("NOT (" + check + ")", "row violates check constraint " + c.name + " of the new version");
+      BELLOWS_ASSIGN_OR_RETURN(std::string check,
+                               BindColumns(c.check, lex, quoted(sync.new_names)));
+      raise("NOT (" + check + ")",
+            "row violates check constraint " + c.name + " of the new version");
     } else if (c.kind == ConstraintKind::kForeignKey && c.columns.size() == c.ref_columns.size()) {
       std::vector<std::string> match, present;
       for (size_t i = 0; i < c.columns.size(); ++i) {
         std::string local = T + "." + QuoteIdentifier(c.columns[i]);
         present.push_back(local + " IS NOT NULL");
-        match.push_back(QuoteIdentifier(c.ref_table) + "." + QuoteIdentifier(c.ref_columns[i]) + " = " + local);
+        match.push_back(QuoteIdentifier(c.ref_table) + "." + QuoteIdentifier(c.ref_columns[i]) +
+                        " = " + local);
       }
-      raise(Join(present, " AND ") + " AND NOT EXISTS (SELECT 1 FROM " + QuoteIdentifier(c.ref_table) +
-                " WHERE " + Join(match, " AND ") + ")",
+      raise(Join(present, " AND ") + " AND NOT EXISTS (SELECT 1 FROM " +
+                QuoteIdentifier(c.ref_table) + " WHERE " + Join(match, " AND ") + ")",
             "row violates foreign key " + c.name + " of the new version");
     }
   }
@@ -78,8 +84,8 @@ Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync, const Sch
   RenderedStep r;
   r.lock = "write lock (brief)";
   r.cost = "catalog";
-  r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(sync.trigger_name + "_ins") + " AFTER INSERT ON " + T +
-                  " WHEN NEW." + S + " IS NULL\nBEGIN\n" + body + "END");
+  r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(sync.trigger_name + "_ins") +
+                  " AFTER INSERT ON " + T + " WHEN NEW." + S + " IS NULL\nBEGIN\n" + body + "END");
 
   std::vector<std::string> sources;
   for (const std::string& name : ReferencedColumns(up, lex, [&](std::string_view n) {
@@ -96,9 +102,10 @@ Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync, const Sch
     }
     // The old version wrote when a source column changed and the shadow did not; the new
     // version's writes (through the helper view) set both.
-    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(sync.trigger_name + "_upd") + " AFTER UPDATE OF " +
-                    Join(of, ", ") + " ON " + T + " WHEN NEW." + S + " IS OLD." + S + " AND (" +
-                    Join(changed, " OR ") + ")\nBEGIN\n" + body + "END");
+    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(sync.trigger_name + "_upd") +
+                    " AFTER UPDATE OF " + Join(of, ", ") + " ON " + T + " WHEN NEW." + S +
+                    " IS OLD." + S + " AND (" + Join(changed, " OR ") + ")\nBEGIN\n" + body +
+                    "END");
   }
   return r;
 }
@@ -129,7 +136,8 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
     for (const std::string& k : v.key) {
       auto name = version_name_of(k);
       if (!name) {
-        return BELLOWS_ERR(kUnsupported, "the new version of " + v.name + " hides its key column " + k)
+        return BELLOWS_ERR(kUnsupported,
+                           "the new version of " + v.name + " hides its key column " + k)
             .WithHint("keep the primary key visible in every version");
       }
       key_match.push_back(QuoteIdentifier(k) + " = OLD." + QuoteIdentifier(*name));
@@ -146,14 +154,16 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
     std::string checks;
     std::string insert_checks;  // an insert that omits a column gets its default first
     auto raise = [&](const std::string& condition, const std::string& message) {
-      checks += "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) + ") WHERE " + condition + ";\n";
+      checks += "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) + ") WHERE " +
+                condition + ";\n";
     };
     for (const std::string& n : v.not_null) {
       std::string message = "NOT NULL constraint failed: " + v.name + "." + n;
-      std::string line = "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) + ") WHERE NEW." +
-                         QuoteIdentifier(n) + " IS NULL;\n";
+      std::string line = "  SELECT RAISE(ABORT, " + QuoteString("bellows: " + message) +
+                         ") WHERE NEW." + QuoteIdentifier(n) + " IS NULL;\n";
       checks += line;
-      auto c = std::find_if(v.columns.begin(), v.columns.end(), [&](const ViewColumn& vc) { return vc.name == n; });
+      auto c = std::find_if(v.columns.begin(), v.columns.end(),
+                            [&](const ViewColumn& vc) { return vc.name == n; });
       if (c == v.columns.end() || !c->def.default_expr) insert_checks += line;
     }
     const size_t not_null_end = checks.size();
@@ -161,14 +171,16 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
       if (c.kind == ConstraintKind::kCheck) {
         BELLOWS_ASSIGN_OR_RETURN(std::string check, BindColumns(c.check, lex, from_new));
         raise("NOT (" + check + ")", "CHECK constraint failed: " + c.name);
-      } else if (c.kind == ConstraintKind::kForeignKey && c.columns.size() == c.ref_columns.size()) {
+      } else if (c.kind == ConstraintKind::kForeignKey &&
+                 c.columns.size() == c.ref_columns.size()) {
         std::vector<std::string> present, match;
         for (size_t i = 0; i < c.columns.size(); ++i) {
           present.push_back("NEW." + QuoteIdentifier(c.columns[i]) + " IS NOT NULL");
-          match.push_back(QuoteIdentifier(c.ref_columns[i]) + " = NEW." + QuoteIdentifier(c.columns[i]));
+          match.push_back(QuoteIdentifier(c.ref_columns[i]) + " = NEW." +
+                          QuoteIdentifier(c.columns[i]));
         }
-        raise(Join(present, " AND ") + " AND NOT EXISTS (SELECT 1 FROM " + QuoteIdentifier(c.ref_table) +
-                  " WHERE " + Join(match, " AND ") + ")",
+        raise(Join(present, " AND ") + " AND NOT EXISTS (SELECT 1 FROM " +
+                  QuoteIdentifier(c.ref_table) + " WHERE " + Join(match, " AND ") + ")",
               "FOREIGN KEY constraint failed: " + c.name);
       }
     }
@@ -190,7 +202,8 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
       ins_vals.push_back("(" + bound + ")");
       upd_sets.push_back(QuoteIdentifier(phys) + " = (" + bound + ")");
     }
-    std::string insert = "  INSERT INTO " + T + " (" + Join(ins_cols, ", ") + ") VALUES (" + Join(ins_vals, ", ") + ");\n";
+    std::string insert = "  INSERT INTO " + T + " (" + Join(ins_cols, ", ") + ") VALUES (" +
+                         Join(ins_vals, ", ") + ");\n";
     // A NULL written by the new version into a shadow column looks like an old-version insert
     // to the base trigger, which then computes the shadow from `up`: put the NULL back.
     for (const ViewColumn& c : v.columns) {
@@ -201,27 +214,30 @@ Result<RenderedStep> SqliteDialect::RenderCreateVersion(const VersionSpec& versi
         inserted_row = "rowid = last_insert_rowid()";
       } else {
         std::vector<std::string> parts;
-        for (const std::string& k : v.key) parts.push_back(QuoteIdentifier(k) + " = NEW." + QuoteIdentifier(*version_name_of(k)));
+        for (const std::string& k : v.key)
+          parts.push_back(QuoteIdentifier(k) + " = NEW." + QuoteIdentifier(*version_name_of(k)));
         inserted_row = Join(parts, " AND ");
       }
-      insert += "  UPDATE " + T + " SET " + QuoteIdentifier(c.physical) + " = NULL WHERE " + inserted_row +
-                " AND NEW." + QuoteIdentifier(c.name) + " IS NULL;\n";
+      insert += "  UPDATE " + T + " SET " + QuoteIdentifier(c.physical) + " = NULL WHERE " +
+                inserted_row + " AND NEW." + QuoteIdentifier(c.name) + " IS NULL;\n";
     }
     std::string where_key = " WHERE " + Join(key_match, " AND ");
     insert_checks += checks.substr(not_null_end);
-    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_ins") + " INSTEAD OF INSERT ON " +
-                    view + "\nBEGIN\n" + insert_checks + insert + "END");
-    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_upd") + " INSTEAD OF UPDATE ON " +
-                    view + "\nBEGIN\n" + checks + "  UPDATE " + T + " SET " + Join(upd_sets, ", ") +
-                    where_key + ";\nEND");
-    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_del") + " INSTEAD OF DELETE ON " +
-                    view + "\nBEGIN\n  DELETE FROM " + T + where_key + ";\nEND");
+    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_ins") +
+                    " INSTEAD OF INSERT ON " + view + "\nBEGIN\n" + insert_checks + insert + "END");
+    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_upd") +
+                    " INSTEAD OF UPDATE ON " + view + "\nBEGIN\n" + checks + "  UPDATE " + T +
+                    " SET " + Join(upd_sets, ", ") + where_key + ";\nEND");
+    r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(HelperView(v) + "_del") +
+                    " INSTEAD OF DELETE ON " + view + "\nBEGIN\n  DELETE FROM " + T + where_key +
+                    ";\nEND");
   }
   return r;
 }
 
 std::string SqliteDialect::LatestSql(const VersionSpec& version) const {
-  std::string out = "-- bellows: run on each new connection of the application version " + version.name + "\n";
+  std::string out =
+      "-- bellows: run on each new connection of the application version " + version.name + "\n";
   for (const TableView& v : version.tables) {
     out += "DROP VIEW IF EXISTS temp." + QuoteIdentifier(v.name) + ";\n";
   }
@@ -237,18 +253,20 @@ std::string SqliteDialect::LatestSql(const VersionSpec& version) const {
     }
     for (const std::string& k : v.key) {
       for (const ViewColumn& c : v.columns) {
-        if (c.physical == k) key.push_back(QuoteIdentifier(c.name) + " = OLD." + QuoteIdentifier(c.name));
+        if (c.physical == k)
+          key.push_back(QuoteIdentifier(c.name) + " = OLD." + QuoteIdentifier(c.name));
       }
     }
     std::string where = " WHERE " + Join(key, " AND ");
     out += "CREATE TEMP VIEW " + name + " AS SELECT * FROM " + helper + ";\n";
-    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_ins") + " INSTEAD OF INSERT ON " +
-           name + " BEGIN INSERT INTO " + helper + " (" + Join(cols, ", ") + ") VALUES (" + Join(news, ", ") +
-           "); END;\n";
-    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_upd") + " INSTEAD OF UPDATE ON " +
-           name + " BEGIN UPDATE " + helper + " SET " + Join(sets, ", ") + where + "; END;\n";
-    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_del") + " INSTEAD OF DELETE ON " +
-           name + " BEGIN DELETE FROM " + helper + where + "; END;\n";
+    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_ins") +
+           " INSTEAD OF INSERT ON " + name + " BEGIN INSERT INTO " + helper + " (" +
+           Join(cols, ", ") + ") VALUES (" + Join(news, ", ") + "); END;\n";
+    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_upd") +
+           " INSTEAD OF UPDATE ON " + name + " BEGIN UPDATE " + helper + " SET " +
+           Join(sets, ", ") + where + "; END;\n";
+    out += "CREATE TEMP TRIGGER " + QuoteIdentifier("_bellows_" + v.name + "_t_del") +
+           " INSTEAD OF DELETE ON " + name + " BEGIN DELETE FROM " + helper + where + "; END;\n";
   }
   return out;
 }

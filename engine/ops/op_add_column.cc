@@ -12,7 +12,8 @@ Result<OperationPtr> AddColumnOp::Parse(const Node& fields) {
   Status s;
   const Node* column = r.Child("column", true, &s);
   BELLOWS_TRY(s);
-  BELLOWS_ASSIGN_OR_RETURN(op->column_, ColumnSpec::Parse(*column, "add_column " + op->table_ + " column"));
+  BELLOWS_ASSIGN_OR_RETURN(op->column_,
+                           ColumnSpec::Parse(*column, "add_column " + op->table_ + " column"));
   BELLOWS_TRY(ReadDialectText(r, "up", &op->up_));
   BELLOWS_TRY(r.Bool("allow_copy", &op->allow_copy_));
   BELLOWS_TRY(r.Finish());
@@ -24,7 +25,7 @@ Result<OperationPtr> AddColumnOp::Parse(const Node& fields) {
 }
 
 Status AddColumnOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   if (t->FindColumn(column_.name) != nullptr) {
     return b.Error(Code::kInvalid, "column \"" + table_ + "." + column_.name + "\" already exists");
   }
@@ -62,11 +63,13 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   std::string fill = up.empty() && col.default_expr ? *col.default_expr : up;
   if (!col.nullable && fill.empty()) {
     b.Check({DataCheck::Kind::kTableEmpty, ptable, "", "", "",
-             "column " + table_ + "." + col.name + " is NOT NULL without a default or up, and " + table_ + " has rows",
+             "column " + table_ + "." + col.name + " is NOT NULL without a default or up, and " +
+                 table_ + " has rows",
              "give the column a default or an up expression", ""});
   } else if (!col.nullable && !up.empty()) {
     b.Check({DataCheck::Kind::kNoNulls, ptable, up, "", "",
-             "up computes NULL for NOT NULL column " + table_ + "." + col.name, "make up total (COALESCE)", ""});
+             "up computes NULL for NOT NULL column " + table_ + "." + col.name,
+             "make up total (COALESCE)", ""});
   }
   for (const Constraint& c : constraints) {
     if (fill.empty()) break;
@@ -75,7 +78,8 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
                "up gives equal values for unique column " + table_ + "." + col.name, "", ""});
     } else if (c.kind == ConstraintKind::kForeignKey) {
       b.Check({DataCheck::Kind::kReferencesExist, ptable, fill, c.ref_table, c.ref_columns[0],
-               "up gives values of " + table_ + "." + col.name + " missing from " + c.ref_table, "", ""});
+               "up gives values of " + table_ + "." + col.name + " missing from " + c.ref_table, "",
+               ""});
     }
   }
   ShadowPlan p;

@@ -17,7 +17,8 @@ class AddColumnOp final : public Operation {
   std::string_view Kind() const override { return "add_column"; }
   std::string Label() const override { return "add_column " + table_ + "." + column_.name; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override;
 

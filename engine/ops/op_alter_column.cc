@@ -41,7 +41,9 @@ Result<OperationPtr> AlterColumnOp::Parse(const Node& fields) {
     } else {
       BELLOWS_TRY(f.Bool("unique", &op->unique_));
       if (!op->unique_) {
-        return f.Error(*unique, "unique: false is not a change; drop the unique constraint with drop_constraint");
+        return f.Error(
+            *unique,
+            "unique: false is not a change; drop the unique constraint with drop_constraint");
       }
     }
   }
@@ -60,20 +62,23 @@ Result<OperationPtr> AlterColumnOp::Parse(const Node& fields) {
         .WithHint("use rename_column (it can be in the same migration)");
   }
   BELLOWS_TRY(f.Finish());
-  if (!op->type_ && !op->nullable_ && !op->default_ && !op->check_ && !op->unique_ && !op->references_ &&
-      !op->comment_) {
+  if (!op->type_ && !op->nullable_ && !op->default_ && !op->check_ && !op->unique_ &&
+      !op->references_ && !op->comment_) {
     return f.Error(fields, "nothing to change")
-        .WithHint("give at least one of type, nullable, default, check, unique, references, comment");
+        .WithHint(
+            "give at least one of type, nullable, default, check, unique, references, comment");
   }
   return OperationPtr(op);
 }
 
 Status AlterColumnOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
-  BELLOWS_ASSIGN_OR_RETURN(Column* c, RequireColumn(b, *t, column_));
-  if (!b.IsNew(table_) && std::find(t->primary_key.begin(), t->primary_key.end(), column_) != t->primary_key.end()) {
-    return b.Error(Code::kUnsupported, "altering primary key column " + table_ + "." + column_ +
-                                           " of an existing table is not supported")
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Column * c, RequireColumn(b, *t, column_));
+  if (!b.IsNew(table_) &&
+      std::find(t->primary_key.begin(), t->primary_key.end(), column_) != t->primary_key.end()) {
+    return b
+        .Error(Code::kUnsupported, "altering primary key column " + table_ + "." + column_ +
+                                       " of an existing table is not supported")
         .WithHint("use an sql operation, or add a new key column and switch to it in steps");
   }
   if (!b.IsNew(table_)) BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
@@ -94,8 +99,11 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
   if (comment_) after.comment = *comment_;
   const bool type_change = type_ && !b.dialect().SameType(before.type, after.type);
   if (type_change && up_.empty()) {
-    return b.Error(Code::kInvalid, "changes the type from " + before.type + " to " + after.type + " without \"up\"")
-        .WithHint("give \"up\", the conversion from the old value (for example: up: CAST(" + column_ + " AS ...))");
+    return b
+        .Error(Code::kInvalid,
+               "changes the type from " + before.type + " to " + after.type + " without \"up\"")
+        .WithHint("give \"up\", the conversion from the old value (for example: up: CAST(" +
+                  column_ + " AS ...))");
   }
   std::string up = column_, down = column_;
   if (!up_.empty()) {
@@ -133,8 +141,9 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     const std::string pcolumn = b.PhysicalColumn(table_, column_);
     Column from = before, to = after;
     from.name = to.name = pcolumn;
-    BELLOWS_TRY(b.Expand(steps::AlterColumn{ptable, pcolumn, to, up == column_ ? "" : up},
-                         Step(steps::AlterColumn{ptable, pcolumn, from, down == column_ ? "" : down})));
+    BELLOWS_TRY(
+        b.Expand(steps::AlterColumn{ptable, pcolumn, to, up == column_ ? "" : up},
+                 Step(steps::AlterColumn{ptable, pcolumn, from, down == column_ ? "" : down})));
     for (const Constraint& con : constraints) {
       auto [step, inverse] = AddConstraintStep(b, ptable, con);
       BELLOWS_TRY(b.Expand(step, inverse));
@@ -142,17 +151,20 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     return Status::Ok();
   }
   if (!after.nullable && before.nullable) {
-    b.Check({DataCheck::Kind::kNoNulls, ptable, up, "", "",
-             "column " + table_ + "." + column_ + " becomes NOT NULL but up computes NULL for a row",
-             "make up total, for example COALESCE(" + column_ + ", <value>)", ""});
+    b.Check(
+        {DataCheck::Kind::kNoNulls, ptable, up, "", "",
+         "column " + table_ + "." + column_ + " becomes NOT NULL but up computes NULL for a row",
+         "make up total, for example COALESCE(" + column_ + ", <value>)", ""});
   }
   for (const Constraint& con : constraints) {
     if (con.kind == ConstraintKind::kUnique) {
       b.Check({DataCheck::Kind::kUnique, ptable, up, "", "",
-               "column " + table_ + "." + column_ + " becomes unique but rows share a value", "", ""});
+               "column " + table_ + "." + column_ + " becomes unique but rows share a value", "",
+               ""});
     } else if (con.kind == ConstraintKind::kForeignKey) {
       b.Check({DataCheck::Kind::kReferencesExist, ptable, up, con.ref_table, con.ref_columns[0],
-               "values of " + table_ + "." + column_ + " are missing from " + con.ref_table, "", ""});
+               "values of " + table_ + "." + column_ + " are missing from " + con.ref_table, "",
+               ""});
     }
   }
   ShadowPlan p;
@@ -166,7 +178,8 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
   return PlanShadow(b, p);
 }
 
-std::optional<std::vector<OperationPtr>> AlterColumnOp::Inverse(const Schema& before, std::string* why) const {
+std::optional<std::vector<OperationPtr>> AlterColumnOp::Inverse(const Schema& before,
+                                                                std::string* why) const {
   const Table* t = before.FindTable(table_);
   const Column* c = t ? t->FindColumn(column_) : nullptr;
   if (c == nullptr) {
@@ -186,13 +199,16 @@ std::optional<std::vector<OperationPtr>> AlterColumnOp::Inverse(const Schema& be
   // Constraints the alter added are dropped first, then the definition goes back.
   std::string base = table_ + "_" + column_;
   if (references_) {
-    out.push_back(std::make_shared<DropConstraintOp>(table_, references_->name.empty() ? base + "_fkey" : references_->name));
+    out.push_back(std::make_shared<DropConstraintOp>(
+        table_, references_->name.empty() ? base + "_fkey" : references_->name));
   }
   if (check_) {
-    out.push_back(std::make_shared<DropConstraintOp>(table_, check_->name.empty() ? base + "_check" : check_->name));
+    out.push_back(std::make_shared<DropConstraintOp>(
+        table_, check_->name.empty() ? base + "_check" : check_->name));
   }
   if (unique_) {
-    out.push_back(std::make_shared<DropConstraintOp>(table_, unique_name_.empty() ? base + "_key" : unique_name_));
+    out.push_back(std::make_shared<DropConstraintOp>(
+        table_, unique_name_.empty() ? base + "_key" : unique_name_));
   }
   if (op->type_ || op->nullable_ || op->default_ || op->comment_) out.push_back(op);
   return out;
@@ -202,9 +218,12 @@ nlohmann::json AlterColumnOp::ToJson() const {
   nlohmann::json j = {{"table", table_}, {"column", column_}};
   if (type_) j["type"] = DialectTextJson(*type_);
   if (nullable_) j["nullable"] = *nullable_;
-  if (default_) j["default"] = default_->empty() ? nlohmann::json(nullptr) : DialectTextJson(*default_);
+  if (default_)
+    j["default"] = default_->empty() ? nlohmann::json(nullptr) : DialectTextJson(*default_);
   if (check_) j["check"] = CheckJson(*check_);
-  if (unique_) j["unique"] = unique_name_.empty() ? nlohmann::json(true) : nlohmann::json({{"name", unique_name_}});
+  if (unique_)
+    j["unique"] =
+        unique_name_.empty() ? nlohmann::json(true) : nlohmann::json({{"name", unique_name_}});
   if (references_) j["references"] = ReferencesJson(*references_);
   if (comment_) j["comment"] = *comment_;
   if (!up_.empty()) j["up"] = DialectTextJson(up_);

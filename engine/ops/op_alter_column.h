@@ -18,7 +18,8 @@ class AlterColumnOp final : public Operation {
   std::string_view Kind() const override { return "alter_column"; }
   std::string Label() const override { return "alter_column " + table_ + "." + column_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override;
 

@@ -16,15 +16,19 @@ Status ReadDialectText(FieldReader& r, std::string_view key, DialectText* out, b
     return Status::Ok();
   }
   if (!child->is_map()) {
-    return r.Error(*child, "field \"" + std::string(key) + "\" must be a string or a map of dialect to string");
+    return r.Error(*child, "field \"" + std::string(key) +
+                               "\" must be a string or a map of dialect to string");
   }
   std::map<std::string, std::string> texts;
   for (const auto& [dialect, value] : child->entries) {
     if (!IsDialectName(dialect)) {
-      return r.Error(value, "field \"" + std::string(key) + "\" names unknown dialect \"" + dialect + "\"")
+      return r
+          .Error(value,
+                 "field \"" + std::string(key) + "\" names unknown dialect \"" + dialect + "\"")
           .WithHint("dialects are sqlite, postgres, mysql");
     }
-    if (!value.is_scalar()) return r.Error(value, "field \"" + std::string(key) + "." + dialect + "\" must be a string");
+    if (!value.is_scalar())
+      return r.Error(value, "field \"" + std::string(key) + "." + dialect + "\" must be a string");
     texts[dialect] = value.scalar;
   }
   *out = DialectText::PerDialect(std::move(texts));
@@ -79,7 +83,8 @@ Result<std::optional<ReferencesSpec>> ParseReferences(FieldReader& r, std::strin
   BELLOWS_TRY(f.Finish());
   for (std::string* action : {&ref.on_delete, &ref.on_update}) {
     *action = Upper(NormalizeSpace(*action));
-    static const char* kActions[] = {"", "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
+    static const char* kActions[] = {"",         "CASCADE",  "SET NULL", "SET DEFAULT",
+                                     "RESTRICT", "NO ACTION"};
     if (std::find(std::begin(kActions), std::end(kActions), *action) == std::end(kActions)) {
       return f.Error(*node, "unknown foreign key action \"" + *action + "\"")
           .WithHint("use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION");
@@ -107,7 +112,8 @@ Result<ColumnSpec> ColumnSpec::Parse(const Node& node, const std::string& what) 
   ColumnSpec c;
   c.location = node.location;
   if (!node.is_map()) {
-    return BELLOWS_ERR(kInvalid, what + ": a column must be a map with name and type").WithLocation(node.location);
+    return BELLOWS_ERR(kInvalid, what + ": a column must be a map with name and type")
+        .WithLocation(node.location);
   }
   const Node* name = node.Find("name");
   FieldReader named(node, what + (name && name->is_scalar() ? " " + name->scalar : ""));
@@ -145,7 +151,9 @@ nlohmann::json ColumnSpec::ToJson() const {
   if (default_expr) j["default"] = DialectTextJson(*default_expr);
   if (identity) j["identity"] = true;
   if (primary_key) j["primary_key"] = true;
-  if (unique) j["unique"] = unique_name.empty() ? nlohmann::json(true) : nlohmann::json({{"name", unique_name}});
+  if (unique)
+    j["unique"] =
+        unique_name.empty() ? nlohmann::json(true) : nlohmann::json({{"name", unique_name}});
   if (check) j["check"] = CheckJson(*check);
   if (references) j["references"] = ReferencesJson(*references);
   if (!comment.empty()) j["comment"] = comment;
@@ -155,9 +163,11 @@ nlohmann::json ColumnSpec::ToJson() const {
 Result<std::string> TextFor(const BatchBuilder& b, const DialectText& t, std::string_view field) {
   std::optional<std::string> text = t.For(b.dialect().Name());
   if (!text) {
-    return b.Error(Code::kInvalid, "field \"" + std::string(field) + "\" has no text for dialect " +
-                                       std::string(b.dialect().Name()))
-        .WithHint("add a \"" + std::string(b.dialect().Name()) + "\" entry to \"" + std::string(field) + "\"");
+    return b
+        .Error(Code::kInvalid, "field \"" + std::string(field) + "\" has no text for dialect " +
+                                   std::string(b.dialect().Name()))
+        .WithHint("add a \"" + std::string(b.dialect().Name()) + "\" entry to \"" +
+                  std::string(field) + "\"");
   }
   return *text;
 }
@@ -167,7 +177,8 @@ Result<std::string> TypeFor(BatchBuilder& b, const DialectText& type, bool ident
   if (Trim(text).empty()) return b.Error(Code::kInvalid, "empty type");
   if (!type.is_per_dialect() && !IsPortableType(text)) {
     b.Warn("type \"" + text + "\" is not one of the portable types; it is passed to " +
-           std::string(b.dialect().Name()) + " as written (write a per-dialect map to run elsewhere)");
+           std::string(b.dialect().Name()) +
+           " as written (write a per-dialect map to run elsewhere)");
   }
   return b.dialect().MapType(text, identity);
 }
@@ -194,7 +205,9 @@ Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std
   return c;
 }
 
-bool UniqueAsIndex(const BatchBuilder& b) { return !b.dialect().Supports(Capability::kUniqueConstraints); }
+bool UniqueAsIndex(const BatchBuilder& b) {
+  return !b.dialect().Supports(Capability::kUniqueConstraints);
+}
 
 Index UniqueIndex(const Constraint& c) {
   Index i;
@@ -212,7 +225,8 @@ void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c) {
   }
 }
 
-std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable, const Constraint& c) {
+std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable,
+                                        const Constraint& c) {
   if (c.kind == ConstraintKind::kUnique && UniqueAsIndex(b)) {
     Index i = UniqueIndex(c);
     return {steps::CreateIndex{ptable, i}, steps::DropIndex{ptable, i}};
@@ -220,7 +234,8 @@ std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string
   return {steps::AddConstraint{ptable, c}, steps::DropConstraint{ptable, c}};
 }
 
-Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::string& table, const ColumnSpec& spec) {
+Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::string& table,
+                                               const ColumnSpec& spec) {
   std::vector<Constraint> out;
   std::string base = table + "_" + spec.name;
   if (spec.unique) {
@@ -240,9 +255,11 @@ Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::strin
       return b.Error(Code::kNotFound, "references table \"" + r.table + "\", which does not exist");
     }
     if (target != nullptr && target->FindColumn(r.column) == nullptr) {
-      return b.Error(Code::kNotFound, "references column \"" + r.table + "." + r.column + "\", which does not exist");
+      return b.Error(Code::kNotFound, "references column \"" + r.table + "." + r.column +
+                                          "\", which does not exist");
     }
-    Constraint c = MakeConstraint(r.name.empty() ? base + "_fkey" : r.name, ConstraintKind::kForeignKey, {spec.name});
+    Constraint c = MakeConstraint(r.name.empty() ? base + "_fkey" : r.name,
+                                  ConstraintKind::kForeignKey, {spec.name});
     c.ref_table = r.table;
     c.ref_columns = {r.column};
     c.on_delete = r.on_delete;
@@ -262,7 +279,8 @@ Result<Table*> RequireTable(BatchBuilder& b, const std::string& table) {
     return s;
   }
   if (t->opaque) {
-    b.Warn("table " + table + " was changed by SQL bellows could not follow; checks on it are incomplete");
+    b.Warn("table " + table +
+           " was changed by SQL bellows could not follow; checks on it are incomplete");
   }
   return t;
 }
@@ -276,12 +294,14 @@ Result<Column*> RequireColumn(BatchBuilder& b, Table& table, const std::string& 
   return c;
 }
 
-Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& expr, std::string_view field) {
+Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& expr,
+                       std::string_view field) {
   LexOptions lex = b.dialect().SqlSplitOptions().lex;
-  Result<std::string> bound = BindColumns(expr, lex, [&](std::string_view n) -> std::optional<std::string> {
-    if (table.FindColumn(n) != nullptr) return std::string(n);
-    return std::nullopt;
-  });
+  Result<std::string> bound =
+      BindColumns(expr, lex, [&](std::string_view n) -> std::optional<std::string> {
+        if (table.FindColumn(n) != nullptr) return std::string(n);
+        return std::nullopt;
+      });
   if (!bound.ok()) {
     return b.Error(Code::kInvalid, std::string(field) + ": " + bound.status().message())
         .WithHint("columns of " + table.name + " here: " + Join(table.ColumnNames(), ", "));
@@ -289,7 +309,8 @@ Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& e
   return Status::Ok();
 }
 
-std::vector<std::string> DependentObjects(const Schema& schema, const std::string& table, const std::string& column) {
+std::vector<std::string> DependentObjects(const Schema& schema, const std::string& table,
+                                          const std::string& column) {
   std::vector<std::string> out;
   auto mentions = [&](const std::string& text, const std::string& name) {
     Index probe;
@@ -302,7 +323,8 @@ std::vector<std::string> DependentObjects(const Schema& schema, const std::strin
     }
   }
   for (const Trigger& t : schema.triggers) {
-    if (t.table == table && (column.empty() || mentions(t.definition, column))) out.push_back("trigger " + t.name);
+    if (t.table == table && (column.empty() || mentions(t.definition, column)))
+      out.push_back("trigger " + t.name);
   }
   return out;
 }

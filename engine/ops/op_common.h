@@ -16,7 +16,8 @@
 namespace bellows {
 
 // Reads `key` as one string or a per-dialect map {sqlite, postgres, mysql}.
-Status ReadDialectText(FieldReader& r, std::string_view key, DialectText* out, bool required = false);
+Status ReadDialectText(FieldReader& r, std::string_view key, DialectText* out,
+                       bool required = false);
 nlohmann::json DialectTextJson(const DialectText& t);
 // Dialects a set of texts is limited to (intersection of per-dialect maps); empty = all.
 std::vector<std::string> LimitDialects(const std::vector<const DialectText*>& texts);
@@ -77,13 +78,15 @@ Index UniqueIndex(const Constraint& c);
 // Adds `c` to `table` in the model as the dialect keeps it (constraint or unique index).
 void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c);
 // The step adding `c` to physical table `ptable`, with its inverse.
-std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable, const Constraint& c);
+std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable,
+                                        const Constraint& c);
 
 // Validation helpers, all failing with the builder's current operation in the message.
 Result<Table*> RequireTable(BatchBuilder& b, const std::string& table);
 Result<Column*> RequireColumn(BatchBuilder& b, Table& table, const std::string& column);
 // Checks that `expr` only names columns of `table` (as the given version sees it).
-Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& expr, std::string_view field);
+Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& expr,
+                       std::string_view field);
 // Views and user triggers whose text mentions `column` of `table` (or the table when
 // `column` is empty): objects a destructive contract would break.
 std::vector<std::string> DependentObjects(const Schema& schema, const std::string& table,

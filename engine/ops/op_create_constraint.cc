@@ -27,8 +27,8 @@ Status CreateConstraintOp::ReadFields(FieldReader& r) {
   on_delete_ = Upper(on_delete_);
   on_update_ = Upper(on_update_);
   if (type_ == "foreign_key" && columns_.size() != ref_columns_.size()) {
-    return r.Error(r.node(), "foreign key lists " + std::to_string(columns_.size()) + " columns but references " +
-                                 std::to_string(ref_columns_.size()));
+    return r.Error(r.node(), "foreign key lists " + std::to_string(columns_.size()) +
+                                 " columns but references " + std::to_string(ref_columns_.size()));
   }
   return Status::Ok();
 }
@@ -42,13 +42,16 @@ Result<OperationPtr> CreateConstraintOp::Parse(const Node& fields) {
   r.Declare("down");
   if (fields.Find("up") != nullptr || fields.Find("down") != nullptr) {
     return r.Error(fields, "create_constraint with up/down is not supported yet")
-        .WithHint("fix the rows first (an sql operation), or use alter_column with check/unique/references and up");
+        .WithHint(
+            "fix the rows first (an sql operation), or use alter_column with "
+            "check/unique/references and up");
   }
   BELLOWS_TRY(r.Finish());
   return OperationPtr(op);
 }
 
-Result<Constraint> CreateConstraintOp::ParseConstraintOf(BatchBuilder& b, const std::string& table, const Node& node) {
+Result<Constraint> CreateConstraintOp::ParseConstraintOf(BatchBuilder& b, const std::string& table,
+                                                         const Node& node) {
   CreateConstraintOp op;
   op.table_ = table;
   FieldReader r(node, "create_table " + table + " constraint");
@@ -76,8 +79,9 @@ OperationPtr CreateConstraintOp::From(const std::string& table, const Constraint
 Result<Constraint> CreateConstraintOp::Build(BatchBuilder& b, const Table& t) const {
   Constraint c;
   c.name = name_;
-  c.kind = type_ == "unique" ? ConstraintKind::kUnique
-           : type_ == "check" ? ConstraintKind::kCheck : ConstraintKind::kForeignKey;
+  c.kind = type_ == "unique"  ? ConstraintKind::kUnique
+           : type_ == "check" ? ConstraintKind::kCheck
+                              : ConstraintKind::kForeignKey;
   c.columns = columns_;
   for (const std::string& col : columns_) {
     if (t.FindColumn(col) == nullptr) {
@@ -91,10 +95,12 @@ Result<Constraint> CreateConstraintOp::Build(BatchBuilder& b, const Table& t) co
   }
   if (c.kind == ConstraintKind::kForeignKey) {
     const Table* target = ref_table_ == t.name ? &t : b.schema().FindTable(ref_table_);
-    if (target == nullptr) return b.Error(Code::kNotFound, "referenced table \"" + ref_table_ + "\" does not exist");
+    if (target == nullptr)
+      return b.Error(Code::kNotFound, "referenced table \"" + ref_table_ + "\" does not exist");
     for (const std::string& col : ref_columns_) {
       if (target->FindColumn(col) == nullptr) {
-        return b.Error(Code::kNotFound, "referenced column \"" + ref_table_ + "." + col + "\" does not exist");
+        return b.Error(Code::kNotFound,
+                       "referenced column \"" + ref_table_ + "." + col + "\" does not exist");
       }
     }
     c.ref_table = ref_table_;
@@ -106,7 +112,7 @@ Result<Constraint> CreateConstraintOp::Build(BatchBuilder& b, const Table& t) co
 }
 
 Status CreateConstraintOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   if (t->FindConstraint(name_) != nullptr || b.schema().FindIndexTable(name_) != nullptr) {
     return b.Error(Code::kInvalid, "constraint \"" + name_ + "\" already exists");
   }
@@ -120,18 +126,22 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
     return b.Expand(step, inverse);
   }
   if (c.kind == ConstraintKind::kForeignKey && physical.columns.size() == 1) {
-    b.Check({DataCheck::Kind::kReferencesExist, ptable, b.dialect().QuoteIdentifier(physical.columns[0]), c.ref_table,
-             c.ref_columns[0], "rows of " + table_ + " violate foreign key " + name_, "fix or delete those rows first", ""});
+    b.Check({DataCheck::Kind::kReferencesExist, ptable,
+             b.dialect().QuoteIdentifier(physical.columns[0]), c.ref_table, c.ref_columns[0],
+             "rows of " + table_ + " violate foreign key " + name_,
+             "fix or delete those rows first", ""});
   } else if (c.kind == ConstraintKind::kUnique && physical.columns.size() == 1) {
-    b.Check({DataCheck::Kind::kUnique, ptable, b.dialect().QuoteIdentifier(physical.columns[0]), "", "",
-             "rows of " + table_ + " share a value of " + c.columns[0], "remove the duplicates first", ""});
+    b.Check({DataCheck::Kind::kUnique, ptable, b.dialect().QuoteIdentifier(physical.columns[0]), "",
+             "", "rows of " + table_ + " share a value of " + c.columns[0],
+             "remove the duplicates first", ""});
   } else if (c.kind == ConstraintKind::kCheck) {
     b.Check({DataCheck::Kind::kViolatesCheck, ptable, c.check, "", "",
              "rows of " + table_ + " violate check " + name_, "fix those rows first", ""});
   }
   if (c.kind != ConstraintKind::kUnique && b.dialect().Supports(Capability::kNotValidConstraints)) {
     physical.validated = false;
-    BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, physical}, Step(steps::DropConstraint{ptable, physical})));
+    BELLOWS_TRY(b.Expand(steps::AddConstraint{ptable, physical},
+                         Step(steps::DropConstraint{ptable, physical})));
     b.Contract(steps::ValidateConstraint{table_, c}, std::nullopt);
     return Status::Ok();
   }
@@ -139,7 +149,8 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
   return b.Expand(step, inverse);
 }
 
-std::optional<std::vector<OperationPtr>> CreateConstraintOp::Inverse(const Schema&, std::string*) const {
+std::optional<std::vector<OperationPtr>> CreateConstraintOp::Inverse(const Schema&,
+                                                                     std::string*) const {
   return std::vector<OperationPtr>{std::make_shared<DropConstraintOp>(table_, name_)};
 }
 

@@ -16,11 +16,13 @@ class CreateConstraintOp final : public Operation {
   static Result<OperationPtr> Parse(const Node& fields);
   static OperationPtr From(const std::string& table, const Constraint& c);
   // Reads a constraint map (create_constraint's fields without "table") for `table`.
-  static Result<Constraint> ParseConstraintOf(BatchBuilder& b, const std::string& table, const Node& node);
+  static Result<Constraint> ParseConstraintOf(BatchBuilder& b, const std::string& table,
+                                              const Node& node);
   std::string_view Kind() const override { return "create_constraint"; }
   std::string Label() const override { return "create_constraint " + name_ + " on " + table_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override { return LimitDialects({&check_}); }
 

@@ -55,7 +55,7 @@ OperationPtr CreateIndexOp::From(const std::string& table, const Index& index) {
 }
 
 Status CreateIndexOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   if (b.schema().FindIndexTable(name_) != nullptr || t->FindConstraint(name_) != nullptr) {
     return b.Error(Code::kInvalid, "index \"" + name_ + "\" already exists");
   }

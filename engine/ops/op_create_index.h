@@ -16,7 +16,8 @@ class CreateIndexOp final : public Operation {
   std::string_view Kind() const override { return "create_index"; }
   std::string Label() const override { return "create_index " + name_ + " on " + table_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override { return LimitDialects({&where_}); }
 

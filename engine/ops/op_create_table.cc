@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "engine/ops/op_drop_table.h"
 #include "engine/ops/op_create_constraint.h"
+#include "engine/ops/op_drop_table.h"
 
 namespace bellows {
 
@@ -18,7 +18,8 @@ Result<OperationPtr> CreateTableOp::Parse(const Node& fields) {
     return r.Error(*columns, "\"columns\" must be a non-empty list of columns");
   }
   for (const Node& c : columns->items) {
-    BELLOWS_ASSIGN_OR_RETURN(ColumnSpec spec, ColumnSpec::Parse(c, "create_table " + op->table_ + " column"));
+    BELLOWS_ASSIGN_OR_RETURN(ColumnSpec spec,
+                             ColumnSpec::Parse(c, "create_table " + op->table_ + " column"));
     op->columns_.push_back(std::move(spec));
   }
   BELLOWS_TRY(r.StringList("primary_key", &op->primary_key_));
@@ -41,7 +42,8 @@ Status CreateTableOp::Plan(BatchBuilder& b) const {
   std::set<std::string> seen;
   for (const ColumnSpec& spec : columns_) {
     if (!seen.insert(spec.name).second) {
-      return b.Error(Code::kInvalid, "column \"" + spec.name + "\" is listed twice").WithLocation(spec.location);
+      return b.Error(Code::kInvalid, "column \"" + spec.name + "\" is listed twice")
+          .WithLocation(spec.location);
     }
     BELLOWS_ASSIGN_OR_RETURN(Column c, ColumnFor(b, spec));
     t.columns.push_back(c);
@@ -49,18 +51,21 @@ Status CreateTableOp::Plan(BatchBuilder& b) const {
   }
   if (!primary_key_.empty()) {
     if (!t.primary_key.empty()) {
-      return b.Error(Code::kInvalid, "the primary key is given both on columns and in \"primary_key\"");
+      return b.Error(Code::kInvalid,
+                     "the primary key is given both on columns and in \"primary_key\"");
     }
     t.primary_key = primary_key_;
   }
   for (const std::string& k : t.primary_key) {
     Column* c = t.FindColumn(k);
-    if (c == nullptr) return b.Error(Code::kNotFound, "primary key column \"" + k + "\" is not a column");
+    if (c == nullptr)
+      return b.Error(Code::kNotFound, "primary key column \"" + k + "\" is not a column");
     c->nullable = false;
   }
   for (const Column& c : t.columns) {
     if (c.identity && (t.primary_key.size() != 1 || t.primary_key[0] != c.name)) {
-      return b.Error(Code::kInvalid, "identity column \"" + c.name + "\" must be the table's one-column primary key");
+      return b.Error(Code::kInvalid, "identity column \"" + c.name +
+                                         "\" must be the table's one-column primary key");
     }
   }
   // Constraints may reference the table itself, so it is visible to them while they are read.
@@ -85,7 +90,8 @@ Status CreateTableOp::Plan(BatchBuilder& b) const {
   }
   for (const Constraint& c : t.constraints) {
     if (!status.ok()) break;
-    if (c.kind == ConstraintKind::kCheck) status = CheckExpression(b, t, c.check, "check " + c.name);
+    if (c.kind == ConstraintKind::kCheck)
+      status = CheckExpression(b, t, c.check, "check " + c.name);
   }
   b.schema().DropTable(table_);
   BELLOWS_TRY(status);

@@ -15,7 +15,8 @@ class CreateTableOp final : public Operation {
   std::string_view Kind() const override { return "create_table"; }
   std::string Label() const override { return "create_table " + table_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override;
 

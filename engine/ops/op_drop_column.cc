@@ -17,10 +17,11 @@ Result<OperationPtr> DropColumnOp::Parse(const Node& fields) {
 }
 
 Status DropColumnOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
-  BELLOWS_ASSIGN_OR_RETURN(Column* c, RequireColumn(b, *t, column_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Column * c, RequireColumn(b, *t, column_));
   if (std::find(t->primary_key.begin(), t->primary_key.end(), column_) != t->primary_key.end()) {
-    return b.Error(Code::kInvalid, "column " + table_ + "." + column_ + " is part of the primary key");
+    return b.Error(Code::kInvalid,
+                   "column " + table_ + "." + column_ + " is part of the primary key");
   }
   if (t->columns.size() == 1) {
     return b.Error(Code::kInvalid, "column " + column_ + " is the only column of " + table_)
@@ -28,17 +29,21 @@ Status DropColumnOp::Plan(BatchBuilder& b) const {
   }
   for (const Table* other : b.schema().ReferencingTables(table_)) {
     for (const Constraint& fk : other->constraints) {
-      if (fk.ref_table == table_ &&
-          std::find(fk.ref_columns.begin(), fk.ref_columns.end(), column_) != fk.ref_columns.end()) {
-        return b.Error(Code::kInvalid, "column " + table_ + "." + column_ + " is referenced by foreign key " +
-                                           fk.name + " of " + other->name)
+      if (fk.ref_table == table_ && std::find(fk.ref_columns.begin(), fk.ref_columns.end(),
+                                              column_) != fk.ref_columns.end()) {
+        return b
+            .Error(Code::kInvalid, "column " + table_ + "." + column_ +
+                                       " is referenced by foreign key " + fk.name + " of " +
+                                       other->name)
             .WithHint("drop that foreign key first");
       }
     }
   }
   std::vector<std::string> dependents = DependentObjects(b.schema(), table_, column_);
   if (!dependents.empty()) {
-    return b.Error(Code::kInvalid, "dropping " + table_ + "." + column_ + " would break " + Join(dependents, ", "))
+    return b
+        .Error(Code::kInvalid,
+               "dropping " + table_ + "." + column_ + " would break " + Join(dependents, ", "))
         .WithHint("drop or redefine them first, for example in an sql operation");
   }
   std::string down;
@@ -60,8 +65,10 @@ Status DropColumnOp::Plan(BatchBuilder& b) const {
     return b.Expand(steps::DropColumn{ptable, pcolumn}, Step(steps::AddColumn{ptable, before}));
   }
   if (!before.nullable && !before.default_expr && down.empty()) {
-    return b.Error(Code::kInvalid, "column " + table_ + "." + column_ +
-                                       " is NOT NULL without a default: the new version's inserts cannot fill it")
+    return b
+        .Error(Code::kInvalid,
+               "column " + table_ + "." + column_ +
+                   " is NOT NULL without a default: the new version's inserts cannot fill it")
         .WithHint("give drop_column a \"down\" expression over the new version's columns");
   }
   b.UnmapColumn(table_, column_);
@@ -70,7 +77,8 @@ Status DropColumnOp::Plan(BatchBuilder& b) const {
   return Status::Ok();
 }
 
-std::optional<std::vector<OperationPtr>> DropColumnOp::Inverse(const Schema&, std::string* why) const {
+std::optional<std::vector<OperationPtr>> DropColumnOp::Inverse(const Schema&,
+                                                               std::string* why) const {
   *why = "drop_column " + table_ + "." + column_ + " deleted the column's values";
   return std::nullopt;
 }

@@ -17,7 +17,8 @@ class DropColumnOp final : public Operation {
   std::string_view Kind() const override { return "drop_column"; }
   std::string Label() const override { return "drop_column " + table_ + "." + column_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   bool Destructive() const override { return true; }
   std::vector<std::string> Dialects() const override { return LimitDialects({&down_}); }

@@ -15,7 +15,7 @@ Result<OperationPtr> DropConstraintOp::Parse(const Node& fields) {
 }
 
 Status DropConstraintOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   const Constraint* found = t->FindConstraint(name_);
   const Index* unique = t->FindIndex(name_);
   if (found == nullptr && unique != nullptr && unique->unique) {
@@ -23,7 +23,8 @@ Status DropConstraintOp::Plan(BatchBuilder& b) const {
     Index index = *unique;
     std::erase_if(t->indexes, [&](const Index& i) { return i.name == name_; });
     const std::string ptable = b.PhysicalTable(table_);
-    if (b.IsNew(table_)) return b.Expand(steps::DropIndex{ptable, index}, Step(steps::CreateIndex{ptable, index}));
+    if (b.IsNew(table_))
+      return b.Expand(steps::DropIndex{ptable, index}, Step(steps::CreateIndex{ptable, index}));
     b.Contract(steps::DropIndex{table_, index}, Step(steps::CreateIndex{table_, index}));
     return Status::Ok();
   }
@@ -41,21 +42,25 @@ Status DropConstraintOp::Plan(BatchBuilder& b) const {
   const std::string ptable = b.PhysicalTable(table_);
   const Table* pt = b.physical().FindTable(ptable);
   const Constraint* physical = pt ? pt->FindConstraint(name_) : nullptr;
-  if (physical == nullptr) return b.Error(Code::kInternal, "constraint " + name_ + " is missing from the physical model");
+  if (physical == nullptr)
+    return b.Error(Code::kInternal, "constraint " + name_ + " is missing from the physical model");
   if (b.IsNew(table_)) {
-    return b.Expand(steps::DropConstraint{ptable, *physical}, Step(steps::AddConstraint{ptable, *physical}));
+    return b.Expand(steps::DropConstraint{ptable, *physical},
+                    Step(steps::AddConstraint{ptable, *physical}));
   }
   b.Contract(steps::DropConstraint{table_, c}, Step(steps::AddConstraint{table_, c}));
   return Status::Ok();
 }
 
-std::optional<std::vector<OperationPtr>> DropConstraintOp::Inverse(const Schema& before, std::string* why) const {
+std::optional<std::vector<OperationPtr>> DropConstraintOp::Inverse(const Schema& before,
+                                                                   std::string* why) const {
   const Table* t = before.FindTable(table_);
   const Constraint* c = t ? t->FindConstraint(name_) : nullptr;
   const Index* unique = t ? t->FindIndex(name_) : nullptr;
   if (c == nullptr && unique != nullptr && unique->unique) {
     Constraint u = MakeConstraint(name_, ConstraintKind::kUnique, {});
-    for (const IndexKey& k : unique->keys) u.columns.push_back(k.column.empty() ? k.expression : k.column);
+    for (const IndexKey& k : unique->keys)
+      u.columns.push_back(k.column.empty() ? k.expression : k.column);
     return std::vector<OperationPtr>{CreateConstraintOp::From(table_, u)};
   }
   if (c == nullptr) {

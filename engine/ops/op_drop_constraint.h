@@ -10,13 +10,17 @@ namespace bellows {
 
 class DropConstraintOp final : public Operation {
  public:
-  DropConstraintOp(std::string table = "", std::string name = "") : table_(std::move(table)), name_(std::move(name)) {}
+  DropConstraintOp(std::string table = "", std::string name = "")
+      : table_(std::move(table)), name_(std::move(name)) {}
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "drop_constraint"; }
   std::string Label() const override { return "drop_constraint " + name_ + " on " + table_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
-  nlohmann::json ToJson() const override { return OpJson(Kind(), {{"table", table_}, {"name", name_}}); }
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
+  nlohmann::json ToJson() const override {
+    return OpJson(Kind(), {{"table", table_}, {"name", name_}});
+  }
 
  private:
   std::string table_, name_;

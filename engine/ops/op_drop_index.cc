@@ -16,7 +16,8 @@ Result<OperationPtr> DropIndexOp::Parse(const Node& fields) {
 Status DropIndexOp::Plan(BatchBuilder& b) const {
   Table* t = b.schema().FindIndexTable(name_);
   if (t == nullptr || (!table_.empty() && t->name != table_)) {
-    return b.Error(Code::kNotFound, "index \"" + name_ + "\" does not exist" + (table_.empty() ? "" : " on " + table_));
+    return b.Error(Code::kNotFound, "index \"" + name_ + "\" does not exist" +
+                                        (table_.empty() ? "" : " on " + table_));
   }
   const std::string table = t->name;
   Index index = *t->FindIndex(name_);
@@ -24,15 +25,18 @@ Status DropIndexOp::Plan(BatchBuilder& b) const {
   const std::string ptable = b.PhysicalTable(table);
   const Table* pt = b.physical().FindTable(ptable);
   const Index* physical = pt ? pt->FindIndex(name_) : nullptr;
-  if (physical == nullptr) return b.Error(Code::kInternal, "index " + name_ + " is missing from the physical model");
+  if (physical == nullptr)
+    return b.Error(Code::kInternal, "index " + name_ + " is missing from the physical model");
   if (b.IsNew(table)) {
-    return b.Expand(steps::DropIndex{ptable, *physical}, Step(steps::CreateIndex{ptable, *physical}));
+    return b.Expand(steps::DropIndex{ptable, *physical},
+                    Step(steps::CreateIndex{ptable, *physical}));
   }
   b.Contract(steps::DropIndex{table, index}, Step(steps::CreateIndex{table, index}));
   return Status::Ok();
 }
 
-std::optional<std::vector<OperationPtr>> DropIndexOp::Inverse(const Schema& before, std::string* why) const {
+std::optional<std::vector<OperationPtr>> DropIndexOp::Inverse(const Schema& before,
+                                                              std::string* why) const {
   const Table* t = before.FindIndexTable(name_);
   if (t == nullptr) {
     *why = "index " + name_ + " did not exist before";

@@ -10,12 +10,14 @@ namespace bellows {
 
 class DropIndexOp final : public Operation {
  public:
-  DropIndexOp(std::string name = "", std::string table = "") : name_(std::move(name)), table_(std::move(table)) {}
+  DropIndexOp(std::string name = "", std::string table = "")
+      : name_(std::move(name)), table_(std::move(table)) {}
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "drop_index"; }
   std::string Label() const override { return "drop_index " + name_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
 
  private:

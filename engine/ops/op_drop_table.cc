@@ -13,11 +13,14 @@ Result<OperationPtr> DropTableOp::Parse(const Node& fields) {
 }
 
 Status DropTableOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   std::vector<std::string> referencing;
-  for (const Table* other : b.schema().ReferencingTables(table_)) referencing.push_back(other->name);
+  for (const Table* other : b.schema().ReferencingTables(table_))
+    referencing.push_back(other->name);
   if (!referencing.empty()) {
-    return b.Error(Code::kInvalid, "table " + table_ + " is referenced by foreign keys of " + Join(referencing, ", "))
+    return b
+        .Error(Code::kInvalid,
+               "table " + table_ + " is referenced by foreign keys of " + Join(referencing, ", "))
         .WithHint("drop those foreign keys (drop_constraint) in an earlier operation");
   }
   std::vector<std::string> dependents = DependentObjects(b.schema(), table_, "");
@@ -38,7 +41,8 @@ Status DropTableOp::Plan(BatchBuilder& b) const {
   return Status::Ok();
 }
 
-std::optional<std::vector<OperationPtr>> DropTableOp::Inverse(const Schema&, std::string* why) const {
+std::optional<std::vector<OperationPtr>> DropTableOp::Inverse(const Schema&,
+                                                              std::string* why) const {
   *why = "drop_table " + table_ + " deleted the table and its rows";
   return std::nullopt;
 }

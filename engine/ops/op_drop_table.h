@@ -16,7 +16,8 @@ class DropTableOp final : public Operation {
   std::string_view Kind() const override { return "drop_table"; }
   std::string Label() const override { return "drop_table " + table_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override { return OpJson(Kind(), {{"table", table_}}); }
   bool Destructive() const override { return true; }
 

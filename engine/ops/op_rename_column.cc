@@ -15,7 +15,7 @@ Result<OperationPtr> RenameColumnOp::Parse(const Node& fields) {
 }
 
 Status RenameColumnOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, table_));
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, table_));
   BELLOWS_TRY(RequireColumn(b, *t, from_).status());
   if (t->FindColumn(to_) != nullptr) {
     return b.Error(Code::kInvalid, "column \"" + table_ + "." + to_ + "\" already exists");
@@ -36,15 +36,18 @@ Status RenameColumnOp::Plan(BatchBuilder& b) const {
   if (b.IsNew(table_)) {
     std::string table = b.PhysicalTable(table_);
     std::string physical = b.PhysicalColumn(table_, from_);
-    return b.Expand(steps::RenameColumn{table, physical, to_}, Step(steps::RenameColumn{table, to_, physical}));
+    return b.Expand(steps::RenameColumn{table, physical, to_},
+                    Step(steps::RenameColumn{table, to_, physical}));
   }
   BELLOWS_TRY(b.ClaimColumn(table_, to_, true));
   b.RenameMappedColumn(table_, from_, to_);
-  b.Contract(steps::RenameColumn{table_, from_, to_}, Step(steps::RenameColumn{table_, to_, from_}));
+  b.Contract(steps::RenameColumn{table_, from_, to_},
+             Step(steps::RenameColumn{table_, to_, from_}));
   return Status::Ok();
 }
 
-std::optional<std::vector<OperationPtr>> RenameColumnOp::Inverse(const Schema&, std::string*) const {
+std::optional<std::vector<OperationPtr>> RenameColumnOp::Inverse(const Schema&,
+                                                                 std::string*) const {
   return std::vector<OperationPtr>{std::make_shared<RenameColumnOp>(table_, to_, from_)};
 }
 

@@ -14,9 +14,12 @@ class RenameColumnOp final : public Operation {
       : table_(std::move(table)), from_(std::move(from)), to_(std::move(to)) {}
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "rename_column"; }
-  std::string Label() const override { return "rename_column " + table_ + "." + from_ + " -> " + to_; }
+  std::string Label() const override {
+    return "rename_column " + table_ + "." + from_ + " -> " + to_;
+  }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override {
     return OpJson(Kind(), {{"table", table_}, {"from", from_}, {"to", to_}});
   }

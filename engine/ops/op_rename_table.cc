@@ -12,8 +12,9 @@ Result<OperationPtr> RenameTableOp::Parse(const Node& fields) {
 }
 
 Status RenameTableOp::Plan(BatchBuilder& b) const {
-  BELLOWS_ASSIGN_OR_RETURN(Table* t, RequireTable(b, from_));
-  if (b.schema().HasRelation(to_)) return b.Error(Code::kInvalid, "table \"" + to_ + "\" already exists");
+  BELLOWS_ASSIGN_OR_RETURN(Table * t, RequireTable(b, from_));
+  if (b.schema().HasRelation(to_))
+    return b.Error(Code::kInvalid, "table \"" + to_ + "\" already exists");
   t->name = to_;
   for (Table& other : b.schema().tables) {
     for (Constraint& c : other.constraints) {

@@ -11,12 +11,14 @@ namespace bellows {
 
 class RenameTableOp final : public Operation {
  public:
-  RenameTableOp(std::string from = "", std::string to = "") : from_(std::move(from)), to_(std::move(to)) {}
+  RenameTableOp(std::string from = "", std::string to = "")
+      : from_(std::move(from)), to_(std::move(to)) {}
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "rename_table"; }
   std::string Label() const override { return "rename_table " + from_ + " -> " + to_; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override { return OpJson(Kind(), {{"from", from_}, {"to", to_}}); }
 
  private:

@@ -25,7 +25,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
   const std::string old_physical = p.has_old ? b.PhysicalColumn(p.table, p.column) : "";
   const std::string shadow = b.ObjectName("new_" + p.column);
   const Table* pt = b.physical().FindTable(ptable);
-  if (pt == nullptr) return b.Error(Code::kInternal, "physical table " + ptable + " is missing from the model");
+  if (pt == nullptr)
+    return b.Error(Code::kInternal, "physical table " + ptable + " is missing from the model");
   if (pt->FindColumn(shadow) != nullptr) {
     return b.Error(Code::kInvalid, "column " + ptable + "." + shadow + " already exists")
         .WithHint("an earlier operation of this batch already shadows " + p.column);
@@ -50,7 +51,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
       copy.name = b.ObjectName(index.name);
       for (IndexKey& k : copy.keys) {
         if (k.column == old_physical) k.column = shadow;
-        if (!k.expression.empty()) k.expression = RenameIdentifier(k.expression, old_physical, shadow, lex);
+        if (!k.expression.empty())
+          k.expression = RenameIdentifier(k.expression, old_physical, shadow, lex);
       }
       if (!copy.where.empty()) copy.where = RenameIdentifier(copy.where, old_physical, shadow, lex);
       BELLOWS_TRY(b.Expand(steps::CreateIndex{ptable, copy}, Step(steps::DropIndex{ptable, copy})));
@@ -59,7 +61,9 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     for (const Constraint& con : snapshot.constraints) {
       if (!Involves(con, old_physical)) continue;
       Constraint copy = con;
-      std::string final_name = con.name.empty() ? ptable + "_" + p.column + "_" + ConstraintKindName(con.kind) : con.name;
+      std::string final_name = con.name.empty()
+                                   ? ptable + "_" + p.column + "_" + ConstraintKindName(con.kind)
+                                   : con.name;
       copy.name = b.ObjectName(final_name);
       for (std::string& c : copy.columns) {
         if (c == old_physical) c = shadow;
@@ -68,7 +72,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
       copy.validated = false;
       auto [step, inverse] = AddConstraintStep(b, ptable, copy);
       BELLOWS_TRY(b.Expand(step, inverse));
-      renames.emplace_back(copy.name, con.name.empty() && copy.kind != ConstraintKind::kUnique ? "" : final_name);
+      renames.emplace_back(
+          copy.name, con.name.empty() && copy.kind != ConstraintKind::kUnique ? "" : final_name);
     }
   }
 
@@ -114,7 +119,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     b.ContractCleanup(steps::DropSync{sync}, Step(steps::CreateSync{sync}));
   }
   if (p.has_old) b.FillOnWrite(p.table, old_physical, p.down);
-  b.Contract(steps::SwapColumn{p.table, p.column, shadow, p.final_def, renames}, std::nullopt, true);
+  b.Contract(steps::SwapColumn{p.table, p.column, shadow, p.final_def, renames}, std::nullopt,
+             true);
   return Status::Ok();
 }
 

@@ -16,12 +16,12 @@
 namespace bellows {
 
 struct ShadowPlan {
-  std::string table;         // new-version table name
-  std::string column;        // the column's name (old and new: renames are separate ops)
-  bool has_old = false;      // alter_column: an old column exists; add_column: not
-  Column final_def;          // the column as the new version defines it
-  std::string up;            // over the old row; "" = the shadow starts NULL
-  std::string down;          // over the new row; "" = the old column takes its default
+  std::string table;     // new-version table name
+  std::string column;    // the column's name (old and new: renames are separate ops)
+  bool has_old = false;  // alter_column: an old column exists; add_column: not
+  Column final_def;      // the column as the new version defines it
+  std::string up;        // over the old row; "" = the shadow starts NULL
+  std::string down;      // over the new row; "" = the old column takes its default
   std::vector<Constraint> new_constraints;  // added by the operation (new-version names)
 };
 

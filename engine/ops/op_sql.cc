@@ -61,8 +61,10 @@ Status SqlOp::Plan(BatchBuilder& b) const {
   bool one_by_one = no_transaction_;
   for (const std::string& s : up) one_by_one = one_by_one || CannotRunInTransaction(s);
   if (one_by_one && up.size() > 1 && !no_transaction_) {
-    b.Warn("holds a statement that cannot run in a transaction; its statements run one by one, each recorded "
-           "(mark the file -- bellows:no-transaction to say so)");
+    b.Warn(
+        "holds a statement that cannot run in a transaction; its statements run one by one, each "
+        "recorded "
+        "(mark the file -- bellows:no-transaction to say so)");
   }
   if (!up.empty()) {
     if (one_by_one) {
@@ -79,8 +81,10 @@ Status SqlOp::Plan(BatchBuilder& b) const {
   }
   b.ApplySql(up);
   if (contract_) {
-    BELLOWS_ASSIGN_OR_RETURN(std::vector<std::string> contract, Statements(b, *contract_, "contract"));
-    if (!contract.empty()) b.Contract(steps::RawSql{contract, !no_transaction_}, std::nullopt, true);
+    BELLOWS_ASSIGN_OR_RETURN(std::vector<std::string> contract,
+                             Statements(b, *contract_, "contract"));
+    if (!contract.empty())
+      b.Contract(steps::RawSql{contract, !no_transaction_}, std::nullopt, true);
   }
   return Status::Ok();
 }
@@ -90,7 +94,8 @@ std::optional<std::vector<OperationPtr>> SqlOp::Inverse(const Schema&, std::stri
     *why = "it has no down section";
     return std::nullopt;
   }
-  return std::vector<OperationPtr>{std::make_shared<SqlOp>(*down_, std::nullopt, std::nullopt, no_transaction_)};
+  return std::vector<OperationPtr>{
+      std::make_shared<SqlOp>(*down_, std::nullopt, std::nullopt, no_transaction_)};
 }
 
 nlohmann::json SqlOp::ToJson() const {

@@ -18,19 +18,25 @@ struct SqlSection {
 class SqlOp final : public Operation {
  public:
   SqlOp() = default;
-  SqlOp(SqlSection up, std::optional<SqlSection> down, std::optional<SqlSection> contract, bool no_transaction)
-      : up_(std::move(up)), down_(std::move(down)), contract_(std::move(contract)), no_transaction_(no_transaction) {}
+  SqlOp(SqlSection up, std::optional<SqlSection> down, std::optional<SqlSection> contract,
+        bool no_transaction)
+      : up_(std::move(up)),
+        down_(std::move(down)),
+        contract_(std::move(contract)),
+        no_transaction_(no_transaction) {}
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "sql"; }
   std::string Label() const override { return "sql"; }
   Status Plan(BatchBuilder& b) const override;
-  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before, std::string* why) const override;
+  std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
+                                                   std::string* why) const override;
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override;
   bool has_down() const { return down_.has_value(); }
 
  private:
-  Result<std::vector<std::string>> Statements(const BatchBuilder& b, const SqlSection& s, std::string_view name) const;
+  Result<std::vector<std::string>> Statements(const BatchBuilder& b, const SqlSection& s,
+                                              std::string_view name) const;
 
   SqlSection up_;
   std::optional<SqlSection> down_;

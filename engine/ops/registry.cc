@@ -22,12 +22,18 @@ struct Entry {
   Result<OperationPtr> (*parse)(const Node&);
 };
 constexpr Entry kOperations[] = {
-    {"create_table", &CreateTableOp::Parse},     {"drop_table", &DropTableOp::Parse},
-    {"rename_table", &RenameTableOp::Parse},     {"add_column", &AddColumnOp::Parse},
-    {"drop_column", &DropColumnOp::Parse},       {"rename_column", &RenameColumnOp::Parse},
-    {"alter_column", &AlterColumnOp::Parse},     {"create_index", &CreateIndexOp::Parse},
-    {"drop_index", &DropIndexOp::Parse},         {"create_constraint", &CreateConstraintOp::Parse},
-    {"drop_constraint", &DropConstraintOp::Parse}, {"sql", &SqlOp::Parse},
+    {"create_table", &CreateTableOp::Parse},
+    {"drop_table", &DropTableOp::Parse},
+    {"rename_table", &RenameTableOp::Parse},
+    {"add_column", &AddColumnOp::Parse},
+    {"drop_column", &DropColumnOp::Parse},
+    {"rename_column", &RenameColumnOp::Parse},
+    {"alter_column", &AlterColumnOp::Parse},
+    {"create_index", &CreateIndexOp::Parse},
+    {"drop_index", &DropIndexOp::Parse},
+    {"create_constraint", &CreateConstraintOp::Parse},
+    {"drop_constraint", &DropConstraintOp::Parse},
+    {"sql", &SqlOp::Parse},
 };
 }  // namespace
 
@@ -54,7 +60,8 @@ Result<OperationPtr> ParseOperation(const std::string& kind, const Node& fields)
 }
 
 Result<OperationPtr> OperationFromJson(const nlohmann::json& j) {
-  if (!j.is_object() || j.size() != 1) return BELLOWS_ERR(kInvalid, "stored operation is not {kind: fields}: " + j.dump());
+  if (!j.is_object() || j.size() != 1)
+    return BELLOWS_ERR(kInvalid, "stored operation is not {kind: fields}: " + j.dump());
   return ParseOperation(j.begin().key(), Node::FromJson(j.begin().value()));
 }
 

@@ -1,8 +1,9 @@
 // Bad input gets a clear error (what, where, what to do), the documented exit code, and
 // leaves the database unchanged (issue 3's list, SPEC 7.1).
 
-#include <doctest/doctest.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include "tests/e2e/harness.h"
 
@@ -23,7 +24,8 @@ const char* kUsers = R"yaml(operations:
 Table Snapshot(const Project& p) {
   Db db(p.db_path());
   Table out = SchemaSql(db);
-  for (const auto& row : db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
+  for (const auto& row : db.Query(
+           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
     for (const auto& r : db.Query("SELECT * FROM \"" + row[0] + "\" ORDER BY 1")) {
       std::vector<std::string> tagged = {row[0]};
       tagged.insert(tagged.end(), r.begin(), r.end());
@@ -33,7 +35,9 @@ Table Snapshot(const Project& p) {
   return out;
 }
 
-bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A project with 0001 applied and two rows in users.
 void Applied(Project& p) {
@@ -49,7 +53,8 @@ TEST_CASE("bad input: malformed YAML names file:line:column and changes nothing"
   Project p;
   Applied(p);
   Table before = Snapshot(p);
-  p.Write("0002_bad.yaml", "operations:\n  - add_column:\n      table: users\n     column: [oops\n");
+  p.Write("0002_bad.yaml",
+          "operations:\n  - add_column:\n      table: users\n     column: [oops\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "0002_bad.yaml:4:"));
@@ -111,7 +116,8 @@ TEST_CASE("bad input: a pending file below the highest applied version is out of
 TEST_CASE("bad input: an unknown table or column is caught offline") {
   Project p;
   p.Write("0001_users.yaml", kUsers);
-  p.Write("0002_x.yaml", "operations:\n  - alter_column: {table: users, column: emial, nullable: false, up: x}\n");
+  p.Write("0002_x.yaml",
+          "operations:\n  - alter_column: {table: users, column: emial, nullable: false, up: x}\n");
   Run r = p.Bellows("plan --offline --dialect sqlite", {}, false);
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "column \"users.emial\" does not exist"));
@@ -123,7 +129,9 @@ TEST_CASE("bad input: an unknown table or column is caught offline") {
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "table \"user\" does not exist"));
 
-  p.Write("0002_x.yaml", "operations:\n  - add_column: {table: users, column: {name: c, type: text}, up: upper(nmae)}\n");
+  p.Write("0002_x.yaml",
+          "operations:\n  - add_column: {table: users, column: {name: c, type: text}, up: "
+          "upper(nmae)}\n");
   r = p.Bellows("plan --offline --dialect sqlite");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "unknown column \"nmae\""));
@@ -133,7 +141,8 @@ TEST_CASE("bad input: a type change without up is refused") {
   Project p;
   Applied(p);
   Table before = Snapshot(p);
-  p.Write("0002_x.yaml", "operations:\n  - alter_column: {table: users, column: total, type: bigint}\n");
+  p.Write("0002_x.yaml",
+          "operations:\n  - alter_column: {table: users, column: total, type: bigint}\n");
   Run r = p.Bellows("start");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "without \"up\""));
@@ -144,7 +153,9 @@ TEST_CASE("bad input: NOT NULL without default or up on a non-empty table") {
   Project p;
   Applied(p);
   Table before = Snapshot(p);
-  p.Write("0002_x.yaml", "operations:\n  - add_column: {table: users, column: {name: code, type: text, nullable: false}}\n");
+  p.Write("0002_x.yaml",
+          "operations:\n  - add_column: {table: users, column: {name: code, type: text, nullable: "
+          "false}}\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "NOT NULL without a default or up"));
@@ -152,7 +163,8 @@ TEST_CASE("bad input: NOT NULL without default or up on a non-empty table") {
   CHECK(Snapshot(p) == before);
 
   SUBCASE("making an existing column NOT NULL names the offending row") {
-    p.Write("0002_x.yaml", "operations:\n  - alter_column: {table: users, column: total, nullable: false}\n");
+    p.Write("0002_x.yaml",
+            "operations:\n  - alter_column: {table: users, column: total, nullable: false}\n");
     r = p.Bellows("apply");
     CHECK(r.exit_code == 4);
     CHECK(Has(r.err, "row with key 2"));
@@ -206,7 +218,8 @@ TEST_CASE("bad input: an out-of-date bellows.sum is refused") {
 
 TEST_CASE("bad input: an unterminated quote in SQL is reported at file:line:column") {
   Project p;
-  p.Write("0001_x.sql", "-- bellows:up\nCREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES ('oops);\n");
+  p.Write("0001_x.sql",
+          "-- bellows:up\nCREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES ('oops);\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "0001_x.sql:3:23: up section: unterminated string"));
@@ -234,8 +247,8 @@ TEST_CASE("bad input: a second runner waits --lock-wait, then exits 5 naming the
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
     Db db(p.db_path());
-    db.Must("UPDATE bellows_lock SET holder = 'bellows/other:deploy-job', host = '" + std::string(host) +
-            "', pid = " + std::to_string(getpid()) + " WHERE id = 1");
+    db.Must("UPDATE bellows_lock SET holder = 'bellows/other:deploy-job', host = '" +
+            std::string(host) + "', pid = " + std::to_string(getpid()) + " WHERE id = 1");
   }
   p.Write("0002_more.sql", "CREATE TABLE more (id INTEGER PRIMARY KEY);");
   Run r = p.Bellows("apply --lock-wait 1s");
@@ -255,10 +268,12 @@ TEST_CASE("bad input: unreachable or malformed URLs exit 2 without the password"
   CHECK(r.exit_code == 2);
   CHECK(Has(r.err, "oracle://scott:***@db/x"));
   CHECK_FALSE(Has(r.err + r.out, "tiger-secret"));
-  r = p.Bellows("--dir migrations status", {{"DATABASE_URL", "mysql://u:hunter2@127.0.0.1:1/x"}}, true);
+  r = p.Bellows("--dir migrations status", {{"DATABASE_URL", "mysql://u:hunter2@127.0.0.1:1/x"}},
+                true);
   CHECK(r.exit_code == 2);
   CHECK_FALSE(Has(r.err + r.out, "hunter2"));
-  r = p.Bellows("--dir migrations status --format json", {{"BELLOWS_URL", "nosuch://u:hunter2@h/x"}}, true);
+  r = p.Bellows("--dir migrations status --format json",
+                {{"BELLOWS_URL", "nosuch://u:hunter2@h/x"}}, true);
   CHECK(r.exit_code == 2);
   CHECK(Has(r.out, "\"class\": \"usage\""));
   CHECK_FALSE(Has(r.err + r.out, "hunter2"));
@@ -268,9 +283,10 @@ TEST_CASE("bad input: a SQL error mid-migration undoes that migration and record
   Project p;
   Applied(p);
   Table before = Snapshot(p);
-  p.Write("0002_fails.sql",
-          "-- bellows:up\nCREATE TABLE audit (id INTEGER PRIMARY KEY);\nINSERT INTO audit VALUES (1);\n"
-          "INSERT INTO no_such_table VALUES (1);\n-- bellows:down\nDROP TABLE audit;\n");
+  p.Write(
+      "0002_fails.sql",
+      "-- bellows:up\nCREATE TABLE audit (id INTEGER PRIMARY KEY);\nINSERT INTO audit VALUES (1);\n"
+      "INSERT INTO no_such_table VALUES (1);\n-- bellows:down\nDROP TABLE audit;\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 1);
   CHECK(Has(r.err, "no such table: no_such_table"));
@@ -284,9 +300,10 @@ TEST_CASE("bad input: a SQL error mid-migration undoes that migration and record
 
   SUBCASE("a failing YAML migration with several steps is undone step by step") {
     p.Remove("0002_fails.sql");
-    p.Write("0002_alter.yaml",
-            "operations:\n  - alter_column: {table: users, column: total, type: bigint, up: total}\n"
-            "  - sql: {up: \"INSERT INTO nowhere VALUES (1)\", down: \"SELECT 1\"}\n");
+    p.Write(
+        "0002_alter.yaml",
+        "operations:\n  - alter_column: {table: users, column: total, type: bigint, up: total}\n"
+        "  - sql: {up: \"INSERT INTO nowhere VALUES (1)\", down: \"SELECT 1\"}\n");
     r = p.Bellows("start");
     CHECK(r.exit_code == 1);
     CHECK(Has(r.err, "no such table: nowhere"));

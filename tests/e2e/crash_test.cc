@@ -45,7 +45,8 @@ const int kKilled = 128 + 9;
 Table Observable(const Project& p) {
   Db db(p.db_path());
   Table out = SchemaSql(db);
-  for (const auto& t : db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
+  for (const auto& t : db.Query(
+           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
     for (const auto& r : db.Query("SELECT * FROM \"" + t[0] + "\" ORDER BY rowid")) {
       std::vector<std::string> tagged = {t[0]};
       tagged.insert(tagged.end(), r.begin(), r.end());
@@ -66,7 +67,9 @@ void Setup(Project& p) {
   p.Write("0002_change.yaml", kChange);
 }
 
-std::map<std::string, std::string> Fault(int n) { return {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}}; }
+std::map<std::string, std::string> Fault(int n) {
+  return {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}};
+}
 
 }  // namespace
 
@@ -168,7 +171,8 @@ TEST_CASE("crash: apply of the shop example killed anywhere is finished by the n
   REQUIRE(clean.Bellows("apply").exit_code == 0);
   Db clean_db(clean.db_path());
   const Table expected_schema = SchemaSql(clean_db);
-  const Table expected_orders = clean_db.Query("SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id");
+  const Table expected_orders = clean_db.Query(
+      "SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id");
 
   int crashes = 0;
   for (int n = 1; n < 200; n += 3) {
@@ -185,8 +189,11 @@ TEST_CASE("crash: apply of the shop example killed anywhere is finished by the n
     REQUIRE(resumed.exit_code == 0);
     Db db(p.db_path());
     CHECK(SchemaSql(db) == expected_schema);
-    CHECK(db.Query("SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id") == expected_orders);
-    CHECK(db.Query("SELECT count(*) FROM bellows_history WHERE state = 'completed'") == Table{{"13"}});
+    CHECK(
+        db.Query("SELECT id, customer_id, status, total_cents, currency FROM orders ORDER BY id") ==
+        expected_orders);
+    CHECK(db.Query("SELECT count(*) FROM bellows_history WHERE state = 'completed'") ==
+          Table{{"13"}});
   }
   CHECK(crashes >= 3);
 }

@@ -1,13 +1,13 @@
 #include "tests/e2e/harness.h"
 
-#include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
 
 namespace bellows::e2e {
 
@@ -73,7 +73,9 @@ void Project::Remove(const std::string& name) { fs::remove(dir_ + "/migrations/"
 
 void Project::CopyMigrations(const std::string& source) {
   for (const auto& entry : fs::directory_iterator(source)) {
-    if (entry.is_regular_file()) fs::copy_file(entry.path(), dir_ + "/migrations/" + entry.path().filename().string(), fs::copy_options::overwrite_existing);
+    if (entry.is_regular_file())
+      fs::copy_file(entry.path(), dir_ + "/migrations/" + entry.path().filename().string(),
+                    fs::copy_options::overwrite_existing);
   }
 }
 
@@ -91,7 +93,8 @@ std::string ShellQuote(const std::string& s) {
 }
 }  // namespace
 
-Run Project::Bellows(const std::string& args, const std::map<std::string, std::string>& env, bool plain) const {
+Run Project::Bellows(const std::string& args, const std::map<std::string, std::string>& env,
+                     bool plain) const {
   std::string cmd = "cd " + ShellQuote(dir_) + " && env -u BELLOWS_URL -u DATABASE_URL";
   for (const auto& [k, v] : env) cmd += " " + k + "=" + ShellQuote(v);
   cmd += " " + ShellQuote(BELLOWS_BIN);
@@ -99,8 +102,10 @@ Run Project::Bellows(const std::string& args, const std::map<std::string, std::s
   cmd += " " + args + " > out.txt 2> err.txt";
   int status = std::system(cmd.c_str());
   Run r;
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    r.exit_code = 128 + WTERMSIG(status);
   r.out = ReadAll(dir_ + "/out.txt");
   r.err = ReadAll(dir_ + "/err.txt");
   return r;
@@ -113,8 +118,9 @@ Table Rows(Db& db, const std::string& table, const std::string& columns) {
 }
 
 Table SchemaSql(Db& db) {
-  return db.Query("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'bellows_%' "
-                  "AND name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  return db.Query(
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'bellows_%' "
+      "AND name NOT LIKE 'sqlite_%' ORDER BY type, name");
 }
 
 }  // namespace bellows::e2e

@@ -2,13 +2,13 @@
 // End-to-end test harness: runs the real bellows binary in a temporary project directory and
 // reads the SQLite database with libsqlite3, as a user would check it.
 
-#include <doctest/doctest.h>
-#include <sqlite3.h>
-
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
 
 namespace bellows::e2e {
 
@@ -54,7 +54,8 @@ class Project {
   // Copies every file of `source` into migrations/.
   void CopyMigrations(const std::string& source);
   // Runs bellows with --dir migrations --url <db> (unless `plain`), in the project directory.
-  Run Bellows(const std::string& args, const std::map<std::string, std::string>& env = {}, bool plain = false) const;
+  Run Bellows(const std::string& args, const std::map<std::string, std::string>& env = {},
+              bool plain = false) const;
 
  private:
   std::string dir_;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds and runs every test with ctest, printing its summary.
+#   ./scripts/test.sh              the normal build (build/)
+#   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
+# Under CI=true both run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+
+run_suite() {
+  local dir="$1" type="$2" sanitize="$3"
+  echo "== build: $dir ($type${sanitize:+, sanitizers: $sanitize})"
+  ./scripts/build.sh "$dir" "$type" "$sanitize"
+  echo "== test: $dir"
+  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    ctest --test-dir "$dir" --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
+}
+
+case "${1:-}" in
+  --sanitize) run_suite build-asan Debug address,undefined ;;
+  "")
+    run_suite build RelWithDebInfo ""
+    if [ "${CI:-}" = "true" ]; then run_suite build-asan Debug address,undefined; fi
+    ;;
+  *) echo "usage: $0 [--sanitize]" >&2; exit 2 ;;
+esac
