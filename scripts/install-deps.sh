@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang-format
   libsqlite3-dev sqlite3
   libpqxx-dev default-libmysqlclient-dev
   libcli11-dev libyaml-cpp-dev libssl-dev doctest-dev nlohmann-json3-dev
