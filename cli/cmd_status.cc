@@ -62,9 +62,8 @@ Command SetupStatus(CLI::App& app) {
               b.state == kStarting     ? "run start to resume, or rollback"
               : b.state == kExpanded   ? "deploy the new version, then complete (or rollback)"
               : b.state == kCompleting ? "run complete to finish"
-              : b.state == kFailed
-                  ? "fix what the error says, then rollback (or repair --resolve-failed)"
-                  : "run rollback to finish";
+              : b.state == kFailed     ? "fix what the error says, then run rollback again"
+                                       : "run rollback to finish";
           s.out().Line("  to do: " + todo);
           f["in_flight"] = {
               {"batch", b.id},

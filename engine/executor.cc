@@ -151,7 +151,9 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
                                            ") was interrupted while it ran, and bellows cannot "
                                            "tell whether it took effect")
           .WithStep(std::to_string(row.step.seq))
-          .WithHint("check the database; then run bellows repair --resolve-failed or roll back");
+          .WithHint(
+              "check whether it took effect; bellows rollback undoes it (its inverse is written to "
+              "work either way)");
     }
     BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
     if (!found.empty()) {

@@ -9,7 +9,7 @@ namespace bellows {
 using nlohmann::json;
 
 Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv,
-                                 const std::vector<const Migration*>& pending) {
+                                 const std::vector<const Migration*>& pending, const Schema* live) {
   PlanInputs in;
   in.bellows_version = BELLOWS_VERSION;
   in.dialect = std::string(conn.dialect().Name());
@@ -22,8 +22,12 @@ Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv,
   in.state_head =
       "history " + std::to_string(last) + ", in flight " +
       (inv.in_flight ? std::to_string(inv.in_flight->id) + " " + inv.in_flight->state : "none");
-  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn.Introspect());
-  in.fingerprint = Fingerprint(live);
+  if (live != nullptr) {
+    in.fingerprint = Fingerprint(*live);
+  } else {
+    BELLOWS_ASSIGN_OR_RETURN(Schema schema, conn.Introspect());
+    in.fingerprint = Fingerprint(schema);
+  }
   return in;
 }
 

@@ -29,9 +29,11 @@ struct PlanDocument {
   std::string plan_hash;
 };
 
-// The inputs a plan of `pending` depends on, read from the live database.
+// The inputs a plan of `pending` depends on, read from the live database (`live`: its schema
+// when the caller has it already).
 Result<PlanInputs> CurrentInputs(Connection& conn, const Inventory& inv,
-                                 const std::vector<const Migration*>& pending);
+                                 const std::vector<const Migration*>& pending,
+                                 const Schema* live = nullptr);
 std::string PlanHash(const PlanInputs& inputs, const std::vector<BatchPlan>& batches);
 nlohmann::json ToJson(const BatchPlan& plan);
 BatchPlan BatchPlanFromJson(const nlohmann::json& j);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine/data_checks.h"
+#include "engine/plan_file.h"
 #include "engine/schema_json.h"
 #include "engine/strings.h"
 
@@ -45,8 +46,8 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
                                     "..., file " +
                                     (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
               .WithMigration(m->id)
-              .WithHint("restore the file as it was applied, or accept the edit with bellows "
-                        "repair --accept-checksums"));
+              .WithHint("restore the file as it was applied (git checkout); an applied "
+                        "migration's file must not change"));
     }
     std::optional<Version> v = Version::Parse(version);
     if (v && (!highest || *highest < *v)) highest = v;
@@ -147,7 +148,8 @@ Result<Inventory> Runner::Refresh() {
   return inv;
 }
 
-Result<BatchPlan> Runner::PlanNext(const std::vector<const Migration*>& pending, bool split) {
+Result<BatchPlan> Runner::PlanNext(const Inventory& inv,
+                                   const std::vector<const Migration*>& pending, bool split) {
   PlanRequest req;
   req.dialect = &conn_.dialect();
   BELLOWS_ASSIGN_OR_RETURN(req.base, conn_.Introspect());
@@ -160,6 +162,8 @@ Result<BatchPlan> Runner::PlanNext(const std::vector<const Migration*>& pending,
   BELLOWS_ASSIGN_OR_RETURN(PlannedBatches planned, PlanBatches(req));
   BatchPlan plan = std::move(planned.batches.front());
   BELLOWS_TRY(RunDataChecks(conn_, req.base, plan));
+  BELLOWS_ASSIGN_OR_RETURN(PlanInputs inputs, CurrentInputs(conn_, inv, pending, &req.base));
+  plan_hash_ = PlanHash(inputs, {plan});
   return plan;
 }
 
@@ -277,8 +281,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
   return s.WithMigration(failed_version)
       .WithStep(undo.step())
       .WithHint(
-          "bellows status shows what is left; fix it by hand, then run bellows rollback again or "
-          "bellows repair --resolve-failed");
+          "bellows status shows what is left; fix what the error says, then run bellows rollback "
+          "again to finish the undo");
 }
 
 Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {

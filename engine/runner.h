@@ -83,7 +83,9 @@ class Runner {
   std::string VersionPrefix() const;
   Result<Inventory> Refresh();  // inventory under the lock
   // Plans the next batch of `pending` from the live schema.
-  Result<BatchPlan> PlanNext(const std::vector<const Migration*>& pending, bool split);
+  // Sets plan_hash_ for the batch (SPEC 3: the hash is stored on the history rows).
+  Result<BatchPlan> PlanNext(const Inventory& inv, const std::vector<const Migration*>& pending,
+                             bool split);
   Result<long long> Record(const BatchPlan& plan, const std::string& command,
                            const std::string& kind, std::vector<StepRow>* rows);
   // Runs the expand half of a recorded batch; on failure undoes it and sets its final state.

@@ -50,7 +50,7 @@ Status Runner::Start(RunReport* report) {
     report->lines.push_back("nothing to do: no pending migrations");
     return Status::Ok();
   }
-  BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, PlanNext(pending, false));
+  BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, PlanNext(inv, pending, false));
   report->warnings.insert(report->warnings.end(), plan.warnings.begin(), plan.warnings.end());
   std::vector<StepRow> rows;
   BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "start", "forward", &rows));
@@ -113,7 +113,7 @@ Status Runner::Apply(RunReport* report) {
   for (;;) {
     std::vector<const Migration*> pending = inv.pending;
     if (pending.empty()) break;
-    BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, PlanNext(pending, true));
+    BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, PlanNext(inv, pending, true));
     report->warnings.insert(report->warnings.end(), plan.warnings.begin(), plan.warnings.end());
     std::vector<StepRow> rows;
     BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));

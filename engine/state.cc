@@ -35,6 +35,11 @@ Result<bool> StateStore::Exists() {
 }
 
 Status StateStore::Ensure() {
+  // Usually the tables are there and current: read, do not take a write lock.
+  Result<Rows> current =
+      conn_.Query("SELECT value FROM " + d_.StateTable("meta") + " WHERE name = 'schema_version'");
+  if (current.ok() && !current->empty() && Int(current->rows[0][0]) == kStateSchemaVersion)
+    return Status::Ok();
   const std::string key = d_.StateTextType(false);
   const std::string text = d_.StateTextType(true);
   std::vector<std::string> ddl;

@@ -84,6 +84,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     sqlite3_close(db);
     return BELLOWS_ERR(kConnection, "cannot open sqlite:" + path + ": " + message);
   }
+  // Until the caller sets --lock-timeout, wait a while for a writer (another bellows run, the
+  // application) rather than fail at once.
+  sqlite3_busy_timeout(db, 5000);
   auto conn = std::unique_ptr<SqliteConnection>(new SqliteConnection(path, db, std::move(options)));
   // bellows' own connection enforces foreign keys, like a careful application does.
   Status s = conn->Execute("PRAGMA foreign_keys = ON");
