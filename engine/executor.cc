@@ -152,8 +152,8 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
                                            "tell whether it took effect")
           .WithStep(std::to_string(row.step.seq))
           .WithHint(
-              "check whether it took effect; bellows rollback undoes it (its inverse is written to "
-              "work either way)");
+              "check in the database whether it took effect and finish it by hand, or run bellows "
+              "rollback to undo the batch");
     }
     BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
     if (!found.empty()) {
