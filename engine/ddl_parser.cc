@@ -85,15 +85,6 @@ Status TokenCursor::Error(std::string message) const {
 
 namespace {
 
-Constraint NewConstraint(std::string name, ConstraintKind kind,
-                         std::vector<std::string> columns = {}) {
-  Constraint c;
-  c.name = std::move(name);
-  c.kind = kind;
-  c.columns = std::move(columns);
-  return c;
-}
-
 bool IsColumnConstraintStart(const Token& t) {
   static const std::set<std::string> kWords = {
       "CONSTRAINT", "PRIMARY",        "NOT",           "NULL",       "UNIQUE",
@@ -247,9 +238,9 @@ Status ParseColumn(TokenCursor& c, const LexOptions& lex, Table* table,
     } else if (c.TakeWord("UNIQUE")) {
       c.TakeWord("KEY");
       table->constraints.push_back(
-          NewConstraint(constraint_name, ConstraintKind::kUnique, {col.name}));
+          MakeConstraint(constraint_name, ConstraintKind::kUnique, {col.name}));
     } else if (c.TakeWord("CHECK")) {
-      Constraint check = NewConstraint(constraint_name, ConstraintKind::kCheck);
+      Constraint check = MakeConstraint(constraint_name, ConstraintKind::kCheck);
       BELLOWS_ASSIGN_OR_RETURN(check.check, c.TakeParenthesized());
       table->constraints.push_back(check);
     } else if (c.TakeWord("DEFAULT")) {
@@ -257,7 +248,7 @@ Status ParseColumn(TokenCursor& c, const LexOptions& lex, Table* table,
     } else if (c.TakeWord("COLLATE")) {
       col.collation = c.TakeIdentifier();
     } else if (c.TakeWord("REFERENCES")) {
-      Constraint fk = NewConstraint(constraint_name, ConstraintKind::kForeignKey, {col.name});
+      Constraint fk = MakeConstraint(constraint_name, ConstraintKind::kForeignKey, {col.name});
       BELLOWS_TRY(ParseReferences(c, lex, &fk));
       table->constraints.push_back(fk);
     } else if (c.TakeWords({"GENERATED", "ALWAYS", "AS"}) || c.TakeWord("AS")) {
@@ -311,15 +302,15 @@ Status ParseTableConstraint(TokenCursor& c, const LexOptions& lex, Table* table,
     if (c.TakeWord("KEY") || c.TakeWord("INDEX")) {
       if (!c.Peek().IsPunct('(')) name = c.TakeIdentifier();
     }
-    Constraint u = NewConstraint(name, ConstraintKind::kUnique);
+    Constraint u = MakeConstraint(name, ConstraintKind::kUnique);
     BELLOWS_ASSIGN_OR_RETURN(u.columns, ColumnList(c, lex));
     table->constraints.push_back(u);
   } else if (c.TakeWord("CHECK")) {
-    Constraint check = NewConstraint(name, ConstraintKind::kCheck);
+    Constraint check = MakeConstraint(name, ConstraintKind::kCheck);
     BELLOWS_ASSIGN_OR_RETURN(check.check, c.TakeParenthesized());
     table->constraints.push_back(check);
   } else if (c.TakeWords({"FOREIGN", "KEY"})) {
-    Constraint fk = NewConstraint(name, ConstraintKind::kForeignKey);
+    Constraint fk = MakeConstraint(name, ConstraintKind::kForeignKey);
     if (!c.Peek().IsPunct('(')) c.TakeIdentifier();  // MySQL: FOREIGN KEY idx_name (...)
     BELLOWS_ASSIGN_OR_RETURN(fk.columns, ColumnList(c, lex));
     if (!c.TakeWord("REFERENCES")) return c.Error("expected REFERENCES");

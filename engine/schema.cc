@@ -19,9 +19,14 @@ const char* ConstraintKindName(ConstraintKind kind) {
   return "check";
 }
 
-namespace {
-// Whether SQL text `expr` mentions identifier `name` (quoted or not). Used for expression
-// index keys and partial-index predicates, where a textual test is the best the model can do.
+Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std::string> columns) {
+  Constraint c;
+  c.name = std::move(name);
+  c.kind = kind;
+  c.columns = std::move(columns);
+  return c;
+}
+
 bool MentionsIdentifier(std::string_view expr, std::string_view name) {
   LexOptions lex;
   lex.backtick_identifiers = true;
@@ -33,7 +38,6 @@ bool MentionsIdentifier(std::string_view expr, std::string_view name) {
   }
   return false;
 }
-}  // namespace
 
 bool Index::Covers(std::string_view column) const {
   for (const IndexKey& k : keys) {

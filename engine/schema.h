@@ -31,6 +31,14 @@ struct Column {
 enum class ConstraintKind { kUnique, kCheck, kForeignKey };
 const char* ConstraintKindName(ConstraintKind kind);  // "unique", "check", "foreign_key"
 
+struct Constraint;
+Constraint MakeConstraint(std::string name, ConstraintKind kind,
+                          std::vector<std::string> columns = {});
+
+// Whether SQL text `expr` names identifier `name` (bare or quoted, any case). The model keeps
+// expressions as text; this is the test for "does this check / index / view use column x".
+bool MentionsIdentifier(std::string_view expr, std::string_view name);
+
 struct Constraint {
   std::string name;  // empty when the database has no name for it (SQLite)
   ConstraintKind kind = ConstraintKind::kCheck;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/expr_binder.h"
+#include "engine/overloaded.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -20,13 +21,6 @@ const char* PhaseName(Phase phase) {
 }
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::string Qualified(const std::string& table, const std::string& column) {
   return table + "." + column;
@@ -51,12 +45,6 @@ void RenameInConstraintsAndIndexes(
       if (c.name == from) c.name = to;
     }
   }
-}
-
-bool MentionsColumn(const std::string& expr, const std::string& column) {
-  Index probe;
-  probe.keys.push_back({"", expr, false, ""});
-  return probe.Covers(column);
 }
 
 }  // namespace
@@ -228,7 +216,7 @@ bool ApplyStep(const Step& step, Schema& schema) {
               std::erase_if(t->indexes, [&](const Index& i) { return i.Covers(s.column); });
               std::erase_if(t->constraints, [&](const Constraint& c) {
                 return std::find(c.columns.begin(), c.columns.end(), s.column) != c.columns.end() ||
-                       (c.kind == ConstraintKind::kCheck && MentionsColumn(c.check, s.column));
+                       (c.kind == ConstraintKind::kCheck && MentionsIdentifier(c.check, s.column));
               });
               std::erase_if(t->columns, [&](const Column& c) { return c.name == s.shadow; });
               position = t->ColumnIndex(s.column);

@@ -4,18 +4,12 @@
 #include <algorithm>
 
 #include "dialects/sqlite/sqlite_dialect.h"
+#include "engine/overloaded.h"
 #include "engine/strings.h"
 
 namespace bellows::sqlite {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 constexpr const char* kBriefLock = "write lock (brief)";
 constexpr const char* kRowsLock = "write lock for O(rows): blocks writers";
@@ -44,11 +38,7 @@ bool ColumnHasDependents(const Table& t, const std::string& column) {
   }
   for (const Constraint& c : t.constraints) {
     if (std::find(c.columns.begin(), c.columns.end(), column) != c.columns.end()) return true;
-    if (c.kind == ConstraintKind::kCheck) {
-      Index probe;
-      probe.keys.push_back({"", c.check, false, ""});
-      if (probe.Covers(column)) return true;
-    }
+    if (c.kind == ConstraintKind::kCheck && MentionsIdentifier(c.check, column)) return true;
   }
   return false;
 }

@@ -197,14 +197,6 @@ Result<Column> ColumnFor(BatchBuilder& b, const ColumnSpec& spec) {
   return c;
 }
 
-Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std::string> columns) {
-  Constraint c;
-  c.name = std::move(name);
-  c.kind = kind;
-  c.columns = std::move(columns);
-  return c;
-}
-
 bool UniqueAsIndex(const BatchBuilder& b) {
   return !b.dialect().Supports(Capability::kUniqueConstraints);
 }
@@ -312,10 +304,8 @@ Status CheckExpression(BatchBuilder& b, const Table& table, const std::string& e
 std::vector<std::string> DependentObjects(const Schema& schema, const std::string& table,
                                           const std::string& column) {
   std::vector<std::string> out;
-  auto mentions = [&](const std::string& text, const std::string& name) {
-    Index probe;
-    probe.keys.push_back({"", text, false, ""});
-    return probe.Covers(name);
+  auto mentions = [](const std::string& text, const std::string& name) {
+    return MentionsIdentifier(text, name);
   };
   for (const View& v : schema.views) {
     if (mentions(v.definition, table) && (column.empty() || mentions(v.definition, column))) {

@@ -69,7 +69,6 @@ Result<Column> ColumnFor(BatchBuilder& b, const ColumnSpec& spec);
 // following PostgreSQL's: <table>_<column>_key / _check / _fkey.
 Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::string& table,
                                                const ColumnSpec& spec);
-Constraint MakeConstraint(std::string name, ConstraintKind kind, std::vector<std::string> columns);
 
 // Where the dialect has no UNIQUE constraints apart from indexes (SQLite, MySQL), a unique
 // constraint that an operation adds to an existing table is a unique index of that name.

@@ -11,10 +11,7 @@ namespace {
 
 bool Involves(const Constraint& c, const std::string& column) {
   if (std::find(c.columns.begin(), c.columns.end(), column) != c.columns.end()) return true;
-  if (c.kind != ConstraintKind::kCheck) return false;
-  Index probe;
-  probe.keys.push_back({"", c.check, false, ""});
-  return probe.Covers(column);
+  return c.kind == ConstraintKind::kCheck && MentionsIdentifier(c.check, column);
 }
 
 }  // namespace
