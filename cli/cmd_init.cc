@@ -8,17 +8,21 @@ namespace bellows::cli {
 Command SetupInit(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "init", "Create bellows.yaml, the migration directory and its bellows.sum");
-  return {sub, [](Session& s) -> Status {
+  return {sub,
+          [](Session& s) -> Status {
             std::string config = s.options().config.empty() ? "bellows.yaml" : s.options().config;
             std::string url = s.Url().empty() ? "sqlite:app.db" : s.Url();
-            BELLOWS_ASSIGN_OR_RETURN(InitResult r, InitProject(config, s.DirPath(), url));
+            // The directory goes into bellows.yaml relative to the file's own directory.
+            std::string dir = s.options().dir.empty() ? "migrations" : s.options().dir;
+            BELLOWS_ASSIGN_OR_RETURN(InitResult r, InitProject(config, dir, url));
             for (const std::string& p : r.created) s.out().Line("created " + p);
             for (const std::string& p : r.kept) s.out().Line("kept    " + p + " (already there)");
             s.out().Line("next: bellows new create_users, edit the file, then bellows plan");
             s.out().fields()["created"] = r.created;
             s.out().fields()["kept"] = r.kept;
             return Status::Ok();
-          }};
+          },
+          true};
 }
 
 }  // namespace bellows::cli

@@ -57,7 +57,11 @@ Command SetupPlan(CLI::App& app) {
               req.dialect = offline_dialect.get();
               req.version_prefix = offline_dialect->DefaultVersionPrefix("app");
               for (const Migration& m : dir.migrations) pending.push_back(&m);
-              header = "offline plan for " + name + ": the whole directory from an empty database";
+              // Each migration its own batch, on top of the ones before: as deploys run them,
+              // so the checks for existing tables apply.
+              req.one_per_batch = true;
+              header = "offline plan for " + name +
+                       ": every migration from an empty database, each as its own deploy";
               s.out().fields()["offline"] = true;
             } else {
               BELLOWS_ASSIGN_OR_RETURN(conn, s.Connect());
@@ -108,6 +112,13 @@ Command SetupPlan(CLI::App& app) {
               if (!conn)
                 return BELLOWS_ERR(kUsage,
                                    "--out needs a database: a saved plan is tied to its state");
+              if (inv.in_flight) {
+                return BELLOWS_ERR(kConflict, "batch " + std::to_string(inv.in_flight->id) +
+                                                  " is " + inv.in_flight->state +
+                                                  ": a saved plan runs only when no "
+                                                  "batch is in flight")
+                    .WithHint("complete or roll back that batch first");
+              }
               PlanDocument doc;
               BELLOWS_ASSIGN_OR_RETURN(doc.inputs, CurrentInputs(*conn, inv, inv.pending));
               doc.batches = planned.batches;

@@ -1,5 +1,8 @@
 // bellows status: where the database stands. Exit 0 unless it cannot connect.
 
+#include <algorithm>
+#include <map>
+
 #include "cli/commands.h"
 #include "engine/strings.h"
 
@@ -11,18 +14,31 @@ Command SetupStatus(CLI::App& app) {
   return {
       sub, [](Session& s) -> Status {
         BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, s.Connect());
-        BELLOWS_ASSIGN_OR_RETURN(Directory dir, s.LoadDir());
         BELLOWS_ASSIGN_OR_RETURN(RunOptions run, s.MakeRunOptions());
+        // A directory that does not load is a problem to report, not a reason to fail.
+        Result<Directory> loaded = s.LoadDir();
+        Directory dir;
+        if (loaded.ok()) {
+          dir = std::move(loaded).value();
+        } else {
+          run.allow_missing = true;
+        }
         BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(*conn, dir, run));
+        if (!loaded.ok()) inv.problems.insert(inv.problems.begin(), loaded.status());
         auto& f = s.out().fields();
         s.out().Line("database: " + s.out().Mask(conn->Describe()) + " (" +
                      std::string(conn->dialect().Name()) + " " + conn->ServerVersion() + ")");
+        std::map<std::string, const HistoryRow*> latest;
+        for (const HistoryRow& h : inv.history) latest[h.version] = &h;
+        long long applied = std::count_if(latest.begin(), latest.end(), [](const auto& l) {
+          return l.second->state == kCompleted;
+        });
         s.out().Line(
             "current version: " + (inv.current_version.empty() ? "none" : inv.current_version) +
-            " (" + Count(static_cast<long long>(inv.applied.size()), "migration") + " applied)");
+            " (" + Count(applied, "migration") + " applied)");
         f["current_version"] = inv.current_version.empty() ? nlohmann::json(nullptr)
                                                            : nlohmann::json(inv.current_version);
-        f["applied_count"] = inv.applied.size();
+        f["applied_count"] = applied;
         f["state_tables"] = inv.state_exists;
         if (inv.in_flight) {
           const BatchRow& b = *inv.in_flight;
@@ -88,8 +104,6 @@ Command SetupStatus(CLI::App& app) {
                                                         : std::to_string(inv.pending.size())));
         for (const Migration* m : inv.pending)
           s.out().Line("  " + m->VersionText() + " " + m->name + " (" + m->file + ")");
-        std::map<std::string, const HistoryRow*> latest;
-        for (const HistoryRow& h : inv.history) latest[h.version] = &h;
         nlohmann::json failed = nlohmann::json::array(), irreversible = nlohmann::json::array();
         for (const auto& [version, h] : latest) {
           if (h->state == kFailed) {

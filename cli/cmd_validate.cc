@@ -32,6 +32,7 @@ Command SetupValidate(CLI::App& app) {
         nlohmann::json checked = nlohmann::json::array();
         for (const std::string& name : dialects) {
           Result<std::unique_ptr<Dialect>> d = OpenDialect(name, s.MakeDialectOptions());
+          if (!d.ok() && !o->dialects.empty()) return d.status();  // asked for by name
           if (!d.ok()) {
             s.out().Warn("dialect " + name + " not checked: " + d.status().message());
             continue;
@@ -41,6 +42,7 @@ Command SetupValidate(CLI::App& app) {
           req.pending = all;
           req.version_prefix = (*d)->DefaultVersionPrefix("app");
           req.split = true;
+          req.one_per_batch = true;  // each migration applied on top of the ones before
           Result<PlannedBatches> planned = PlanBatches(req);
           if (!planned.ok()) {
             Status e = planned.status();

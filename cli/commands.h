@@ -13,6 +13,7 @@ namespace bellows::cli {
 struct Command {
   CLI::App* app;
   std::function<Status(Session&)> run;
+  bool writes_config = false;  // init: a --config file may not exist yet
 };
 
 Command SetupInit(CLI::App& app);

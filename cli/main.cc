@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     Output out(c.app->get_name(), global.format);
     out.set_verbose(global.verbose);
     Session session(global, out);
-    Status s = session.Init();
+    Status s = session.Init(c.writes_config);
     if (s.ok()) s = c.run(session);
     return out.Finish(s);
   }

@@ -36,6 +36,7 @@ std::string PlanText(const std::vector<BatchPlan>& batches, const std::string& h
       if (!mp.irreversible.empty())
         out << "  [irreversible once completed: " << mp.irreversible << "]";
       out << "\n";
+      if (!mp.description.empty()) out << "    " << mp.description << "\n";
       for (const PlannedStep& s : plan.steps) {
         if (s.migration != static_cast<int>(m)) continue;
         out << "    " << PhaseName(s.phase)
@@ -71,6 +72,7 @@ std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::strin
       const MigrationPlan& mp = plan.migrations[m];
       out << "\n#### `" << mp.version << "` " << mp.name << " (" << mp.kind << ", `" << mp.file
           << "`)\n\n";
+      if (!mp.description.empty()) out << mp.description << "\n\n";
       if (!mp.irreversible.empty())
         out << "> **Irreversible once completed:** " << mp.irreversible << "\n\n";
       out << "| # | phase | step | lock | cost | undo |\n|---|---|---|---|---|---|\n";

@@ -46,11 +46,14 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
 Session::Session(const GlobalOptions& options, Output& out)
     : options_(options), out_(out), events_(options.format == "json", options.quiet) {}
 
-Status Session::Init() {
+Status Session::Init(bool config_optional) {
   std::string path = options_.config;
   if (path.empty() && fs::exists("bellows.yaml")) path = "bellows.yaml";
   if (path.empty()) return Status::Ok();
-  if (!fs::exists(path)) return BELLOWS_ERR(kUsage, "settings file " + path + " does not exist");
+  if (!fs::exists(path)) {
+    if (config_optional) return Status::Ok();
+    return BELLOWS_ERR(kUsage, "settings file " + path + " does not exist");
+  }
   BELLOWS_ASSIGN_OR_RETURN(config_, LoadConfig(path));
   out_.set_url(Url());
   return Status::Ok();
@@ -127,7 +130,7 @@ Result<RunOptions> Session::MakeRunOptions() {
     r.exec.lock_retries = options_.lock_retries;
   else if (config_.lock_retries)
     r.exec.lock_retries = static_cast<int>(*config_.lock_retries);
-  if (options_.batch_size > 0)
+  if (options_.batch_size != -1)
     r.exec.batch_size = options_.batch_size;
   else if (config_.batch_size)
     r.exec.batch_size = static_cast<int>(*config_.batch_size);

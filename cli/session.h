@@ -30,8 +30,9 @@ class Session {
  public:
   Session(const GlobalOptions& options, Output& out);
 
-  // Reads bellows.yaml (--config, else ./bellows.yaml when present).
-  Status Init();
+  // Reads bellows.yaml (--config, else ./bellows.yaml when present). `config_optional`: a
+  // --config file that does not exist yet is fine (bellows init writes it).
+  Status Init(bool config_optional = false);
   const ProjectConfig& config() const { return config_; }
   const GlobalOptions& options() const { return options_; }
   Output& out() { return out_; }

@@ -36,6 +36,10 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& url,
 Result<std::unique_ptr<Dialect>> OpenDialect(std::string_view name, const DialectOptions& options) {
   if (name == "sqlite")
     return std::unique_ptr<Dialect>(std::make_unique<sqlite::SqliteDialect>(options));
+  if (name == "postgres" || name == "mysql") {
+    return BELLOWS_ERR(kUnsupported,
+                       "the " + std::string(name) + " adapter is not built into this bellows yet");
+  }
   return BELLOWS_ERR(kUsage, "unknown dialect \"" + std::string(name) + "\"")
       .WithHint("use sqlite, postgres or mysql");
 }

@@ -32,7 +32,7 @@ Status Backfiller::Prepare(const std::string& checkpoint) {
     Result<std::string> bound =
         BindColumns(expr, lex, [&](std::string_view n) -> std::optional<std::string> {
           for (const auto& [name, phys] : spec_.names) {
-            if (name == n) return d_.QuoteIdentifier(phys);
+            if (name == n) return d_.QuoteIdentifier(spec_.table) + "." + d_.QuoteIdentifier(phys);
           }
           return std::nullopt;
         });

@@ -4,6 +4,7 @@
 
 #include "engine/checksum.h"
 #include "engine/ddl_recognizer.h"
+#include "engine/expr_binder.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -60,6 +61,16 @@ void BatchBuilder::RenameMappedColumn(std::string_view table, std::string_view f
   m.columns.erase(std::string(from));
   m.columns[std::string(to)] = physical;
   m.changed = true;
+  // Expressions over the new version's names follow the rename (an earlier alter's `down`,
+  // pending checks).
+  const LexOptions lex = dialect().SqlSplitOptions().lex;
+  for (auto& [phys, expr] : m.fill) expr = RenameIdentifier(expr, from, to, lex);
+  for (Constraint& c : m.pending) {
+    if (!c.check.empty()) c.check = RenameIdentifier(c.check, from, to, lex);
+    for (std::string& col : c.columns) {
+      if (col == from) col = std::string(to);
+    }
+  }
 }
 
 void BatchBuilder::UnmapColumn(std::string_view table, std::string_view column) {
@@ -230,6 +241,7 @@ Status BatchBuilder::AddMigration(const Migration& m) {
   mp.version = m.VersionText();
   mp.id = m.id;
   mp.name = m.name;
+  mp.description = m.description;
   mp.kind = MigrationKindName(m.kind);
   mp.file = m.file;
   mp.checksum = m.checksum;

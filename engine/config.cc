@@ -74,13 +74,15 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
   return c;
 }
 
-std::string DefaultConfigText(const std::string& url) {
+std::string DefaultConfigText(const std::string& url, const std::string& dir) {
   return "# bellows project settings. Flags and environment variables (BELLOWS_URL, DATABASE_URL)\n"
          "# take precedence over this file.\n"
          "url: " +
          url +
          "\n"
-         "dir: migrations\n"
+         "dir: " +
+         dir +
+         "\n"
          "# dialects this project's migrations must run on (validate and plan --offline check "
          "each)\n"
          "dialects: [sqlite, postgres, mysql]\n"

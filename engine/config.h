@@ -30,6 +30,6 @@ struct ProjectConfig {
 Result<ProjectConfig> LoadConfig(const std::string& path);
 
 // The text `bellows init` writes.
-std::string DefaultConfigText(const std::string& url);
+std::string DefaultConfigText(const std::string& url, const std::string& dir);
 
 }  // namespace bellows

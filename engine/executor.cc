@@ -141,19 +141,20 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   e["seq"] = row.step.seq;
   e["kind"] = row.step.kind;
   e["description"] = row.step.description;
+  e["migration"] = row.migration_version;
   Emit(e);
   auto started = Clock::now();
   if (!undo && row.status == kRunning) {
     // Killed while this step ran: probe, never guess.
     if (r.probe.empty()) {
-      return BELLOWS_ERR(kNotRestored, "step " + std::to_string(row.step.seq) + " (" +
-                                           row.step.description +
-                                           ") was interrupted while it ran, and bellows cannot "
-                                           "tell whether it took effect")
+      return BELLOWS_ERR(kConflict, "step " + std::to_string(row.step.seq) + " (" +
+                                        row.step.description +
+                                        ") was interrupted while it ran, and bellows cannot "
+                                        "tell whether it took effect")
           .WithStep(std::to_string(row.step.seq))
           .WithHint(
-              "check in the database whether it took effect and finish it by hand, or run bellows "
-              "rollback to undo the batch");
+              "bellows does not guess: check what the statement did, then run bellows rollback to "
+              "undo the batch");
     }
     BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
     if (!found.empty()) {
@@ -194,6 +195,7 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
   e["seq"] = row.step.seq;
   e["kind"] = row.step.kind;
   e["description"] = row.step.description;
+  e["migration"] = row.migration_version;
   Emit(e);
   Backfiller backfiller(conn_, *row.step.backfill, options_.batch_size);
   BELLOWS_TRY(backfiller.Prepare(row.checkpoint));

@@ -270,13 +270,26 @@ std::string RenameIdentifier(std::string_view expr, std::string_view from, std::
 }
 
 std::vector<std::string> ReferencedColumns(std::string_view expr, const LexOptions& lex,
-                                           const std::function<bool(std::string_view)>& is_column) {
+                                           const std::function<bool(std::string_view)>& is_column,
+                                           std::string_view qualifier) {
   std::vector<Token> tokens = Tokenize(expr, lex);
   std::vector<std::string> out;
   ForEachCandidate(tokens, [&](const Token& t) {
     std::string name = IdentifierText(t);
     if (is_column(name)) out.push_back(name);
   });
+  if (!qualifier.empty()) {
+    std::vector<Token> s = Significant(tokens);
+    auto ident = [](const Token& t) {
+      return t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdent;
+    };
+    for (size_t i = 0; i + 2 < s.size(); ++i) {
+      if (ident(s[i]) && EqualsIgnoreCase(IdentifierText(s[i]), qualifier) &&
+          s[i + 1].IsPunct('.') && ident(s[i + 2]) && is_column(IdentifierText(s[i + 2]))) {
+        out.push_back(IdentifierText(s[i + 2]));
+      }
+    }
+  }
   return out;
 }
 

@@ -25,8 +25,10 @@ Result<std::string> BindColumns(std::string_view expr, const LexOptions& lex,
                                 const ColumnResolver& resolve);
 
 // The column names `expr` references (as written), for validation and dependency tracking.
+// With `qualifier` (the row's table), "qualifier.column" counts too.
 std::vector<std::string> ReferencedColumns(std::string_view expr, const LexOptions& lex,
-                                           const std::function<bool(std::string_view)>& is_column);
+                                           const std::function<bool(std::string_view)>& is_column,
+                                           std::string_view qualifier = "");
 
 // Replaces the identifiers naming `from` (bare or quoted, not qualified by another name, not
 // function names) with `to`, quoted when it needs quotes.

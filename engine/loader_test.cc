@@ -89,7 +89,7 @@ TEST_CASE("loader: Flyway versioned, undo and repeatable files") {
   CHECK(dir->format == DirFormat::kFlyway);
   CHECK(Versions(*dir) == std::vector<std::string>{"1:V1__init.sql",
                                                    "1.1:V1.1__more.sql+U1.1__more.sql",
-                                                   "2.0:V2_0__x.sql", "R__views:R__views.sql"});
+                                                   "2:V2_0__x.sql", "R__views:R__views.sql"});
   CHECK(dir->migrations[3].kind == MigrationKind::kRepeatable);
 }
 

@@ -32,7 +32,8 @@ struct MigrationPlan {
   std::string version;  // Migration::VersionText()
   std::string id;       // "0003_add_email"
   std::string name;
-  std::string kind;  // "yaml", "sql", "repeatable"
+  std::string description;  // the file's description (YAML)
+  std::string kind;         // "yaml", "sql", "repeatable"
   std::string file;
   std::string checksum;
   std::string down_checksum;

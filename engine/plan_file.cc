@@ -83,6 +83,7 @@ json ToJson(const BatchPlan& plan) {
     migrations.push_back({{"version", m.version},
                           {"id", m.id},
                           {"name", m.name},
+                          {"description", m.description},
                           {"kind", m.kind},
                           {"file", m.file},
                           {"checksum", m.checksum},
@@ -108,6 +109,7 @@ BatchPlan BatchPlanFromJson(const json& j) {
     mp.version = m.value("version", "");
     mp.id = m.value("id", "");
     mp.name = m.value("name", "");
+    mp.description = m.value("description", "");
     mp.kind = m.value("kind", "");
     mp.file = m.value("file", "");
     mp.checksum = m.value("checksum", "");

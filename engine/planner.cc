@@ -36,7 +36,7 @@ Result<PlannedBatches> PlanBatches(const PlanRequest& request) {
     if (request.max_batches > 0 && out.batches.size() >= request.max_batches) break;
     // The version is named after the batch's last migration, known only once the batch is
     // cut: plan as far as possible, then plan the cut batch again under its name.
-    size_t end = request.pending.size();
+    size_t end = request.one_per_batch ? first + 1 : request.pending.size();
     bool cut = false;
     for (;;) {
       BatchBuilder builder(Input(request, base, previous, request.pending[end - 1]->VersionText()));

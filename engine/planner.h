@@ -18,8 +18,9 @@ struct PlanRequest {
   std::optional<VersionSpec> previous;
   std::string version_prefix;  // "main", the PostgreSQL schema, the MySQL database
   bool split = false;
-  bool direct = false;     // blocking plan (rollback of completed migrations)
-  size_t max_batches = 0;  // 0 = all
+  bool direct = false;         // blocking plan (rollback of completed migrations)
+  size_t max_batches = 0;      // 0 = all
+  bool one_per_batch = false;  // every migration its own batch (offline validation)
 };
 
 struct PlannedBatches {

@@ -23,14 +23,19 @@ Status WriteNew(const std::string& path, const std::string& text) {
 }
 }  // namespace
 
-Result<InitResult> InitProject(const std::string& config_path, const std::string& dir,
+Result<InitResult> InitProject(const std::string& config_path, const std::string& dir_setting,
                                const std::string& url) {
   InitResult r;
   std::error_code ec;
+  fs::path base = fs::path(config_path).parent_path();
+  const std::string dir = fs::path(dir_setting).is_absolute() || base.empty()
+                              ? dir_setting
+                              : (base / dir_setting).string();
   if (fs::exists(config_path)) {
     r.kept.push_back(config_path);
   } else {
-    BELLOWS_TRY(WriteNew(config_path, DefaultConfigText(url)));
+    if (!base.empty()) fs::create_directories(base, ec);
+    BELLOWS_TRY(WriteNew(config_path, DefaultConfigText(url, dir_setting)));
     r.created.push_back(config_path);
   }
   if (fs::is_directory(dir)) {

@@ -13,7 +13,8 @@ struct InitResult {
 };
 
 // Writes bellows.yaml (unless present), the migration directory, its bellows.sum and a
-// .gitattributes that keeps line endings of migrations unchanged (SPEC 2.4).
+// .gitattributes that keeps line endings of migrations unchanged (SPEC 2.4). `dir` is written
+// to bellows.yaml as given and created relative to the file's directory.
 Result<InitResult> InitProject(const std::string& config_path, const std::string& dir,
                                const std::string& url);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <thread>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "engine/plan_file.h"
 #include "engine/schema_json.h"
 #include "engine/strings.h"
+#include "engine/sum_file.h"
 
 namespace bellows {
 
@@ -39,15 +41,27 @@ Result<Inventory> TakeInventory(Connection& conn, const Directory& dir, const Ru
         inv.warnings.push_back(s.message());
     } else if (m->checksum != row->checksum || m->down_checksum != row->down_checksum) {
       bool down = m->checksum == row->checksum;
-      inv.problems.push_back(
-          BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
-                                    " was edited after it was applied (recorded checksum " +
-                                    (down ? row->down_checksum : row->checksum).substr(0, 12) +
-                                    "..., file " +
-                                    (down ? m->down_checksum : m->checksum).substr(0, 12) + "...)")
-              .WithMigration(m->id)
-              .WithHint("restore the file as it was applied (git checkout); an applied "
-                        "migration's file must not change"));
+      std::string file =
+          (std::filesystem::path(dir.path) / (down ? m->down_file : m->file)).string();
+      if (DiffersOnlyInLineEndings(file, down ? row->down_checksum : row->checksum)) {
+        inv.problems.push_back(
+            BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
+                                      " differs from the applied version only in its line endings")
+                .WithMigration(m->id)
+                .WithHint("restore its line endings; git must not convert them (bellows init marks "
+                          "the directory -text in .gitattributes)"));
+      } else {
+        inv.problems.push_back(
+            BELLOWS_ERR(kInvalid, "applied migration " + (down ? m->down_file : m->file) +
+                                      " was edited after it was applied (recorded checksum " +
+                                      (down ? row->down_checksum : row->checksum).substr(0, 12) +
+                                      "..., file " +
+                                      (down ? m->down_checksum : m->checksum).substr(0, 12) +
+                                      "...)")
+                .WithMigration(m->id)
+                .WithHint("restore the file as it was applied (git checkout); an applied "
+                          "migration's file must not change"));
+      }
     }
     std::optional<Version> v = Version::Parse(version);
     if (v && (!highest || *highest < *v)) highest = v;
@@ -134,9 +148,10 @@ std::string Runner::VersionPrefix() const {
              : options_.version_prefix;
 }
 
-Result<Inventory> Runner::Refresh() {
+Result<Inventory> Runner::Refresh(bool strict) {
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(conn_, dir_, options_));
-  if (!inv.problems.empty()) return inv.problems.front();
+  if (!inv.problems.empty() && strict) return inv.problems.front();
+  for (const Status& p : inv.problems) inv.warnings.push_back(p.message());
   history_ = inv.history;
   if (!options_.to.empty()) {
     std::optional<Version> to = Version::Parse(options_.to);
@@ -216,6 +231,11 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
   return id;
 }
 
+std::string Runner::MigrationId(const std::string& version) const {
+  const Migration* m = dir_.Find(version);
+  return m != nullptr ? m->id : version;
+}
+
 std::vector<std::string> Runner::VersionsOf(long long batch) const {
   auto it = recorded_.find(batch);
   if (it != recorded_.end()) return it->second;
@@ -264,8 +284,9 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
       return state_.SetHistoryStateFor(batch, failed_version, kFailed, cause.message());
     }));
     report->batch_state = kRolledBack;
+    report->rolled_back = VersionsOf(batch);
     Status s = cause;
-    return s.WithMigration(failed_version)
+    return s.WithMigration(MigrationId(failed_version))
         .WithHint(cause.hint().empty() ? "the batch was undone; fix the migration and run it again"
                                        : cause.hint());
   }
@@ -278,7 +299,7 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
   report->batch_state = kFailed;
   Status s = BELLOWS_ERR(kNotRestored,
                          cause.message() + "; undoing the batch failed too: " + undo.message());
-  return s.WithMigration(failed_version)
+  return s.WithMigration(MigrationId(failed_version))
       .WithStep(undo.step())
       .WithHint(
           "bellows status shows what is left; fix what the error says, then run bellows rollback "
@@ -287,6 +308,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
 
 Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {
   Status s = exec_->Forward(batch, rows, false);
+  // A refusal (an interrupted step bellows cannot probe) leaves the batch as it is.
+  if (!s.ok() && s.code() == Code::kConflict) return s;
   if (!s.ok()) return UndoBatch(batch, rows, s, report);
   return exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
@@ -302,6 +325,7 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
   Status s = exec_->Forward(batch, rows, true);
   if (s.ok()) return Finish(batch, kCompleted, report);
   report->batch = batch;
+  if (s.code() == Code::kConflict) return s;
   bool past_point_of_no_return = std::any_of(rows.begin(), rows.end(), [](const StepRow& r) {
     return r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone;
   });

@@ -81,7 +81,10 @@ class Runner {
   Status Open();  // state tables, lock, executor
   Status Acquire();
   std::string VersionPrefix() const;
-  Result<Inventory> Refresh();  // inventory under the lock
+  // The inventory under the lock. `strict`: the directory's problems (an edited or missing
+  // applied file, out of order) are errors; otherwise warnings, for commands that run
+  // recorded steps only (complete, rollback).
+  Result<Inventory> Refresh(bool strict = true);
   // Plans the next batch of `pending` from the live schema.
   // Sets plan_hash_ for the batch (SPEC 3: the hash is stored on the history rows).
   Result<BatchPlan> PlanNext(const Inventory& inv, const std::vector<const Migration*>& pending,
@@ -96,6 +99,8 @@ class Runner {
   Status Finish(long long batch, const std::string& state, RunReport* report);
   Status RollbackCompleted(const Inventory& inv, RunReport* report);
   std::vector<std::string> VersionsOf(long long batch) const;
+  // "0003_add_email" for version "3": what errors name (as planning errors do).
+  std::string MigrationId(const std::string& version) const;
 
   Connection& conn_;
   const Directory& dir_;

@@ -64,7 +64,7 @@ Status Runner::Start(RunReport* report) {
 
 Status Runner::Complete(RunReport* report) {
   BELLOWS_TRY(Open());
-  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
   report->warnings = inv.warnings;
   if (!inv.in_flight) {
     report->nothing_to_do = true;
@@ -134,6 +134,10 @@ Status Runner::ApplyPlan(const PlanDocument& doc, RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
   report->warnings = inv.warnings;
+  if (inv.in_flight) {
+    return InFlightConflict(*inv.in_flight, "a saved plan runs only when no batch is in flight")
+        .WithHint("complete or roll back that batch, then make the plan again");
+  }
   BELLOWS_ASSIGN_OR_RETURN(PlanInputs now, CurrentInputs(conn_, inv, inv.pending));
   std::vector<std::string> differences = CompareInputs(doc.inputs, now);
   if (!differences.empty()) {
@@ -161,7 +165,7 @@ Status Runner::ApplyPlan(const PlanDocument& doc, RunReport* report) {
 
 Status Runner::Rollback(RunReport* report) {
   BELLOWS_TRY(Open());
-  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
   report->warnings = inv.warnings;
   if (!inv.in_flight) {
     if (options_.rollback_steps > 0 || !options_.rollback_to.empty())
@@ -179,12 +183,19 @@ Status Runner::Rollback(RunReport* report) {
   }
   const BatchRow& b = *inv.in_flight;
   BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state_.Steps(b.id));
+  // Refuse before touching anything when a step that ran cannot be undone.
   for (const StepRow& r : rows) {
     if (r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone) {
       return InFlightConflict(
                  b, "step " + std::to_string(r.step.seq) + " (" + r.step.description +
                         ") already ran and cannot be undone; the batch can only go forward")
           .WithHint("run bellows complete");
+    }
+    if ((r.status == kDone || r.status == kRunning) && !r.step.inverse) {
+      return InFlightConflict(b, "step " + std::to_string(r.step.seq) + " (" + r.step.description +
+                                     ") ran and has no undo (migration " +
+                                     MigrationId(r.migration_version) + " has no down section)")
+          .WithHint("the batch can only go forward: run bellows complete");
     }
   }
   BELLOWS_TRY(exec_->InTransaction([&] { return state_.SetBatchState(b.id, kRollingBack, ""); }));

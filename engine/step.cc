@@ -65,6 +65,7 @@ std::string StepKind(const Step& step) {
                         [](const steps::AddConstraint&) { return "add_constraint"; },
                         [](const steps::ValidateConstraint&) { return "validate_constraint"; },
                         [](const steps::DropConstraint&) { return "drop_constraint"; },
+                        [](const steps::SetComment&) { return "set_comment"; },
                         [](const steps::CreateSync&) { return "create_sync_triggers"; },
                         [](const steps::DropSync&) { return "drop_sync_triggers"; },
                         [](const steps::Backfill&) { return "backfill"; },
@@ -114,6 +115,9 @@ std::string DescribeStep(const Step& step) {
           },
           [](const steps::DropConstraint& s) {
             return "drop constraint " + s.constraint.name + " on " + s.table;
+          },
+          [](const steps::SetComment& s) {
+            return "comment on " + (s.column.empty() ? s.table : Qualified(s.table, s.column));
           },
           [](const steps::CreateSync& s) {
             return "create triggers keeping " + Qualified(s.sync.table, s.sync.shadow) +
@@ -280,6 +284,18 @@ bool ApplyStep(const Step& step, Schema& schema) {
             Table* t = table_of(s.table);
             if (!t) return false;
             std::erase_if(t->constraints, [&](const Constraint& c) { return c == s.constraint; });
+            return true;
+          },
+          [&](const steps::SetComment& s) {
+            Table* t = table_of(s.table);
+            if (!t) return false;
+            if (s.column.empty()) {
+              t->comment = s.comment;
+              return true;
+            }
+            Column* c = t->FindColumn(s.column);
+            if (!c) return false;
+            c->comment = s.comment;
             return true;
           },
           [&](const steps::CreateSync&) { return true; },

@@ -139,6 +139,12 @@ struct DropConstraint {
   std::string table;
   Constraint constraint;
 };
+// A comment on a column (or on the table when `column` is empty); a catalog change.
+struct SetComment {
+  std::string table;
+  std::string column;
+  std::string comment;
+};
 struct CreateSync {
   ShadowSync sync;
 };
@@ -171,9 +177,9 @@ using Step =
     std::variant<steps::CreateTable, steps::DropTable, steps::RenameTable, steps::AddColumn,
                  steps::DropColumn, steps::RenameColumn, steps::AlterColumn, steps::SwapColumn,
                  steps::CreateIndex, steps::DropIndex, steps::RenameIndex, steps::AddConstraint,
-                 steps::ValidateConstraint, steps::DropConstraint, steps::CreateSync,
-                 steps::DropSync, steps::Backfill, steps::CreateVersion, steps::DropVersion,
-                 steps::RawSql>;
+                 steps::ValidateConstraint, steps::DropConstraint, steps::SetComment,
+                 steps::CreateSync, steps::DropSync, steps::Backfill, steps::CreateVersion,
+                 steps::DropVersion, steps::RawSql>;
 
 // "add_column", "swap_column" ...: the step kind recorded in the steps table.
 std::string StepKind(const Step& step);

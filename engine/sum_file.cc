@@ -33,16 +33,12 @@ Status WriteSumFile(const Directory& dir) {
   return Status::Ok();
 }
 
-namespace {
-// Whether `file` matches `recorded` once its line endings are changed.
-bool LineEndingsOnly(const std::string& file, const std::string& recorded) {
+bool DiffersOnlyInLineEndings(const std::string& file, const std::string& recorded) {
   Result<std::string> text = ReadFile(file);
   if (!text.ok()) return false;
   return Sha256Hex(ReplaceAll(*text, "\r\n", "\n")) == recorded ||
          Sha256Hex(ReplaceAll(ReplaceAll(*text, "\r\n", "\n"), "\n", "\r\n")) == recorded;
 }
-}  // namespace
-
 Status CheckSumFile(const Directory& dir, bool* missing) {
   std::string path = SumFilePath(dir);
   *missing = !std::filesystem::exists(path);
@@ -72,7 +68,7 @@ Status CheckSumFile(const Directory& dir, bool* missing) {
     }
     if (it->second.first != f.checksum) {
       std::string file = (std::filesystem::path(dir.path) / f.path).string();
-      if (LineEndingsOnly(file, it->second.first)) {
+      if (DiffersOnlyInLineEndings(file, it->second.first)) {
         return BELLOWS_ERR(kInvalid, "migration file " + f.path +
                                          " differs from bellows.sum only in its line endings")
             .WithLocation({path, it->second.second, 1})

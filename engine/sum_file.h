@@ -10,6 +10,9 @@ namespace bellows {
 
 std::string SumFilePath(const Directory& dir);
 std::string SumFileText(const Directory& dir);
+// Whether file `path` has checksum `recorded` once its line endings are changed (CRLF <-> LF).
+bool DiffersOnlyInLineEndings(const std::string& path, const std::string& recorded);
+
 // Writes the sum file. kUsage when it cannot be written.
 Status WriteSumFile(const Directory& dir);
 // kInvalid naming the first file added, edited or removed without updating the sum file (and

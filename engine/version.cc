@@ -28,6 +28,8 @@ std::optional<Version> Version::Parse(std::string_view text) {
     }
   }
   if (!flush()) return std::nullopt;
+  // "1.0" equals "1": trailing zero components do not count, in comparisons or in the text.
+  while (v.components_.size() > 1 && v.components_.back() == "0") v.components_.pop_back();
   for (size_t i = 0; i < v.components_.size(); ++i) {
     if (i) v.canonical_ += '.';
     v.canonical_ += v.components_[i];

@@ -34,6 +34,9 @@ TEST_CASE("version: canonical text strips leading zeros") {
   CHECK(Version::Parse("0001")->canonical() == "1");
   CHECK(Version::Parse("13_01")->canonical() == "13.1");
   CHECK(Version::Parse("0")->canonical() == "0");
+  CHECK(Version::Parse("1.0")->canonical() == "1");  // Flyway V1 and V1.0 are one version
+  CHECK(Version::Parse("0.0")->canonical() == "0");
+  CHECK(Version::Parse("1.0.5")->canonical() == "1.0.5");
 }
 
 TEST_CASE("version: rejects what is not digits and separators") {

@@ -183,6 +183,21 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
           },
           [&](const steps::SwapColumn& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
+            // A new column that ends nullable, without default or constraints, only needs its
+            // name: RENAME COLUMN is a catalog change (indexes on it follow).
+            const Column& f = s.final_def;
+            bool constrained =
+                std::any_of(t->constraints.begin(), t->constraints.end(), [&](const Constraint& c) {
+                  return std::find(c.columns.begin(), c.columns.end(), s.shadow) !=
+                             c.columns.end() ||
+                         (c.kind == ConstraintKind::kCheck &&
+                          MentionsIdentifier(c.check, s.shadow));
+                });
+            if (t->FindColumn(s.column) == nullptr && f.nullable && !f.default_expr &&
+                !f.generated && f.collation.empty() && s.renames.empty() && !constrained) {
+              return Catalog({"ALTER TABLE " + QuoteIdentifier(s.table) + " RENAME COLUMN " +
+                              QuoteIdentifier(s.shadow) + " TO " + QuoteIdentifier(s.column)});
+            }
             return Rebuild(physical, *t, apply(*t), {{s.column, QuoteIdentifier(s.shadow)}});
           },
           [&](const steps::CreateIndex& s) -> Result<RenderedStep> {
@@ -240,6 +255,12 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
               return Catalog({"DROP INDEX " + QuoteIdentifier(s.constraint.name)});
             }
             return Rebuild(physical, *t, apply(*t), {});
+          },
+          [&](const steps::SetComment&) -> Result<RenderedStep> {
+            RenderedStep r;  // SQLite keeps no comments: only the model records it
+            r.lock = "none";
+            r.cost = "catalog";
+            return r;
           },
           [&](const steps::CreateSync& s) -> Result<RenderedStep> {
             return RenderSync(s.sync, physical);

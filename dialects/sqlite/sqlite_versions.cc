@@ -37,9 +37,11 @@ Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync,
   if (t == nullptr) return BELLOWS_ERR(kNotFound, "table \"" + sync.table + "\" does not exist");
   const LexOptions lex = SqlSplitOptions().lex;
   using Names = std::vector<std::pair<std::string, std::string>>;
-  auto quoted = [this](const Names& names) -> ColumnResolver {
-    return [this, &names](std::string_view n) -> std::optional<std::string> {
-      if (auto p = LookupName(names, n)) return QuoteIdentifier(*p);
+  // Qualified by the table, so that a subquery's own columns never capture the row's names.
+  auto quoted = [this, &sync](const Names& names) -> ColumnResolver {
+    return [this, &names, &sync](std::string_view n) -> std::optional<std::string> {
+      if (auto p = LookupName(names, n))
+        return QuoteIdentifier(sync.table) + "." + QuoteIdentifier(*p);
       return std::nullopt;
     };
   };
@@ -88,9 +90,9 @@ Result<RenderedStep> SqliteDialect::RenderSync(const ShadowSync& sync,
                   " AFTER INSERT ON " + T + " WHEN NEW." + S + " IS NULL\nBEGIN\n" + body + "END");
 
   std::vector<std::string> sources;
-  for (const std::string& name : ReferencedColumns(up, lex, [&](std::string_view n) {
-         return LookupName(sync.old_names, n).has_value();
-       })) {
+  for (const std::string& name : ReferencedColumns(
+           up, lex, [&](std::string_view n) { return LookupName(sync.old_names, n).has_value(); },
+           sync.table)) {
     std::string phys = *LookupName(sync.old_names, name);
     if (std::find(sources.begin(), sources.end(), phys) == sources.end()) sources.push_back(phys);
   }

@@ -39,9 +39,16 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
     BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
   }
   const bool is_new = b.IsNew(table_);
-  if (col.identity && !is_new && !allow_copy_) {
-    return b.Error(Code::kInvalid, "adding an identity column to an existing table rewrites it")
-        .WithHint("set allow_copy: true on the operation to accept that");
+  if (col.identity && !is_new) {
+    // SPEC 4.3 allows it with allow_copy; no adapter can do it yet (SQLite's only identity is
+    // the rowid alias, which an existing table cannot gain).
+    return b
+        .Error(Code::kUnsupported,
+               "adding an identity column to an existing table is not supported")
+        .WithHint(allow_copy_
+                      ? "create a new table with the identity column and copy the rows in an sql "
+                        "operation"
+                      : "it would rewrite the table; create a new table and copy the rows instead");
   }
   const std::string ptable = b.PhysicalTable(table_);
 

@@ -81,7 +81,9 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
                                        " of an existing table is not supported")
         .WithHint("use an sql operation, or add a new key column and switch to it in steps");
   }
-  if (!b.IsNew(table_)) BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
+  const bool comment_only =
+      comment_ && !type_ && !nullable_ && !default_ && !check_ && !unique_ && !references_;
+  if (!b.IsNew(table_) && !comment_only) BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
   const Column before = *c;
   Column after = before;
   if (type_) {
@@ -137,6 +139,11 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     if (con.kind == ConstraintKind::kCheck) BELLOWS_TRY(CheckExpression(b, *t, con.check, "check"));
   }
 
+  if (comment_only) {
+    const std::string pcolumn = b.PhysicalColumn(table_, column_);
+    return b.Expand(steps::SetComment{ptable, pcolumn, after.comment},
+                    Step(steps::SetComment{ptable, pcolumn, before.comment}));
+  }
   if (b.IsNew(table_)) {
     const std::string pcolumn = b.PhysicalColumn(table_, column_);
     Column from = before, to = after;
@@ -193,8 +200,9 @@ std::optional<std::vector<OperationPtr>> AlterColumnOp::Inverse(const Schema& be
   if (nullable_) op->nullable_ = c->nullable;
   if (default_) op->default_ = c->default_expr ? DialectText(*c->default_expr) : DialectText();
   if (comment_) op->comment_ = c->comment;
-  op->up_ = down_;
-  op->down_ = up_;
+  // The conversions swap; where one was left out, Plan used the column itself.
+  op->up_ = down_.empty() ? DialectText(column_) : down_;
+  op->down_ = up_.empty() ? DialectText(column_) : up_;
   std::vector<OperationPtr> out;
   // Constraints the alter added are dropped first, then the definition goes back.
   std::string base = table_ + "_" + column_;

@@ -69,6 +69,18 @@ Result<CheckSpec> ParseCheck(FieldReader& r, std::string_view key) {
   return c;
 }
 
+Status NormalizeFkAction(const FieldReader& r, std::string* action) {
+  *action = Upper(NormalizeSpace(*action));
+  static const char* kActions[] = {"",         "CASCADE",  "SET NULL", "SET DEFAULT",
+                                   "RESTRICT", "NO ACTION"};
+  if (std::find(std::begin(kActions), std::end(kActions), *action) == std::end(kActions)) {
+    return r.Error(r.node(), "unknown foreign key action \"" + *action + "\"")
+        .WithHint("use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION");
+  }
+  if (*action == "NO ACTION") action->clear();
+  return Status::Ok();
+}
+
 Result<std::optional<ReferencesSpec>> ParseReferences(FieldReader& r, std::string_view key) {
   Status s;
   const Node* node = r.Child(key, false, &s);
@@ -81,16 +93,8 @@ Result<std::optional<ReferencesSpec>> ParseReferences(FieldReader& r, std::strin
   BELLOWS_TRY(f.String("on_delete", &ref.on_delete));
   BELLOWS_TRY(f.String("on_update", &ref.on_update));
   BELLOWS_TRY(f.Finish());
-  for (std::string* action : {&ref.on_delete, &ref.on_update}) {
-    *action = Upper(NormalizeSpace(*action));
-    static const char* kActions[] = {"",         "CASCADE",  "SET NULL", "SET DEFAULT",
-                                     "RESTRICT", "NO ACTION"};
-    if (std::find(std::begin(kActions), std::end(kActions), *action) == std::end(kActions)) {
-      return f.Error(*node, "unknown foreign key action \"" + *action + "\"")
-          .WithHint("use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION");
-    }
-    if (*action == "NO ACTION") action->clear();
-  }
+  BELLOWS_TRY(NormalizeFkAction(f, &ref.on_delete));
+  BELLOWS_TRY(NormalizeFkAction(f, &ref.on_update));
   return std::optional<ReferencesSpec>(ref);
 }
 

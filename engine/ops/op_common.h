@@ -55,6 +55,8 @@ struct ColumnSpec {
 };
 
 Result<CheckSpec> ParseCheck(FieldReader& r, std::string_view key);
+// Upper-cases a foreign key action and checks it is one SQL knows ("" = NO ACTION).
+Status NormalizeFkAction(const FieldReader& r, std::string* action);
 Result<std::optional<ReferencesSpec>> ParseReferences(FieldReader& r, std::string_view key);
 nlohmann::json CheckJson(const CheckSpec& c);
 nlohmann::json ReferencesJson(const ReferencesSpec& r);

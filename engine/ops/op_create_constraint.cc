@@ -22,10 +22,10 @@ Status CreateConstraintOp::ReadFields(FieldReader& r) {
     BELLOWS_TRY(f.String("on_delete", &on_delete_));
     BELLOWS_TRY(f.String("on_update", &on_update_));
     BELLOWS_TRY(f.Finish());
+    BELLOWS_TRY(NormalizeFkAction(f, &on_delete_));
+    BELLOWS_TRY(NormalizeFkAction(f, &on_update_));
   }
   BELLOWS_TRY(s);
-  on_delete_ = Upper(on_delete_);
-  on_update_ = Upper(on_update_);
   if (type_ == "foreign_key" && columns_.size() != ref_columns_.size()) {
     return r.Error(r.node(), "foreign key lists " + std::to_string(columns_.size()) +
                                  " columns but references " + std::to_string(ref_columns_.size()));
@@ -105,8 +105,8 @@ Result<Constraint> CreateConstraintOp::Build(BatchBuilder& b, const Table& t) co
     }
     c.ref_table = ref_table_;
     c.ref_columns = ref_columns_;
-    c.on_delete = on_delete_ == "NO ACTION" ? "" : on_delete_;
-    c.on_update = on_update_ == "NO ACTION" ? "" : on_update_;
+    c.on_delete = on_delete_;
+    c.on_update = on_update_;
   }
   return c;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/checksum.h"
 #include "engine/expr_binder.h"
 #include "engine/ops/op_common.h"
 
@@ -110,7 +111,10 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     for (const Constraint& c : p.new_constraints) {
       if (c.kind != ConstraintKind::kUnique) sync.checks.push_back(c);
     }
-    sync.trigger_name = b.ObjectName(ptable + "_" + p.column);
+    // "_bellows_sync_<table>_<column>_<hash>": the hash keeps it apart from every other
+    // bellows object (helper views end in "_w"), whatever the names contain.
+    sync.trigger_name = b.ObjectName("sync_" + ptable + "_" + p.column + "_" +
+                                     Sha256Hex(ptable + "\n" + p.column).substr(0, 8));
     BELLOWS_TRY(b.Expand(steps::CreateSync{sync}, Step(steps::DropSync{sync})));
     BELLOWS_TRY(b.Backfill(steps::Backfill{ptable, key, {{shadow, p.up}}, sync.old_names}));
     b.ContractCleanup(steps::DropSync{sync}, Step(steps::CreateSync{sync}));

@@ -112,7 +112,7 @@ TEST_CASE("cli: --format json prints one object with the documented envelope") {
   CHECK(j["exit_code"] == 1);
   CHECK(j["error"]["class"] == "database");
   CHECK(Has(j["error"]["message"].get<std::string>(), "no such table: nowhere"));
-  CHECK(j["error"]["migration"] == "2");
+  CHECK(j["error"]["migration"] == "0002_bad");
   // Progress events are JSON lines on stderr.
   std::istringstream lines(failed.err);
   std::string line;
