@@ -1,5 +1,8 @@
 // bellows init: bellows.yaml, the migration directory, bellows.sum and .gitattributes.
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "cli/commands.h"
 #include "engine/project.h"
 
@@ -12,8 +15,14 @@ Command SetupInit(CLI::App& app) {
           [](Session& s) -> Status {
             std::string config = s.options().config.empty() ? "bellows.yaml" : s.options().config;
             std::string url = s.Url().empty() ? "sqlite:app.db" : s.Url();
-            // The directory goes into bellows.yaml relative to the file's own directory.
-            std::string dir = s.options().dir.empty() ? "migrations" : s.options().dir;
+            // --dir or BELLOWS_DIR, as every command reads them; else the existing file's dir:,
+            // else migrations/ beside the settings file.
+            std::string dir = s.DirPath();
+            if (s.options().dir.empty() && std::getenv("BELLOWS_DIR") == nullptr &&
+                s.config().path.empty()) {
+              std::filesystem::path base = std::filesystem::path(config).parent_path();
+              dir = (base / "migrations").string();
+            }
             BELLOWS_ASSIGN_OR_RETURN(InitResult r, InitProject(config, dir, url));
             for (const std::string& p : r.created) s.out().Line("created " + p);
             for (const std::string& p : r.kept) s.out().Line("kept    " + p + " (already there)");

@@ -74,12 +74,17 @@ Command SetupStatus(CLI::App& app) {
                          (next->status == kRunning ? " (interrupted while running)" : ""));
           }
           if (!b.error.empty()) s.out().Line("  error: " + b.error);
+          bool interrupted = next != nullptr && next->status == kRunning;
           std::string todo =
-              b.state == kStarting     ? "run start to resume, or rollback"
+              interrupted ? "check what the interrupted step did; then run rollback, or put it "
+                            "right by hand "
+                            "and run repair --resolve-failed"
+              : b.state == kStarting   ? "run start to resume, or rollback"
               : b.state == kExpanded   ? "deploy the new version, then complete (or rollback)"
               : b.state == kCompleting ? "run complete to finish"
-              : b.state == kFailed     ? "fix what the error says, then run rollback again"
-                                       : "run rollback to finish";
+              : b.state == kFailed ? "fix what the error says, then run rollback again (or put it "
+                                     "right by hand and run repair --resolve-failed)"
+                                   : "run rollback to finish";
           s.out().Line("  to do: " + todo);
           f["in_flight"] = {
               {"batch", b.id},
@@ -100,8 +105,10 @@ Command SetupStatus(CLI::App& app) {
           pending.push_back({{"version", m->VersionText()}, {"name", m->name}, {"file", m->file}});
         }
         f["pending"] = pending;
-        s.out().Line("pending: " + (inv.pending.empty() ? std::string("none")
-                                                        : std::to_string(inv.pending.size())));
+        s.out().Line("pending: " +
+                     (!loaded.ok() ? std::string("unknown (the migration directory did not load)")
+                      : inv.pending.empty() ? std::string("none")
+                                            : std::to_string(inv.pending.size())));
         for (const Migration* m : inv.pending)
           s.out().Line("  " + m->VersionText() + " " + m->name + " (" + m->file + ")");
         nlohmann::json failed = nlohmann::json::array(), irreversible = nlohmann::json::array();
@@ -121,11 +128,12 @@ Command SetupStatus(CLI::App& app) {
                        " migration(s); rollback stops above them");
         nlohmann::json problems = nlohmann::json::array();
         for (const Status& p : inv.problems) {
-          problems.push_back(p.message());
-          s.out().Line("problem: " + p.message());
+          problems.push_back(p.ToString());
+          s.out().Line("problem: " + p.ToString());
         }
         f["problems"] = problems;
-        s.out().Warnings(inv.warnings);
+        // When the directory did not load, every applied file looks missing: say it once.
+        if (loaded.ok()) s.out().Warnings(inv.warnings);
         return Status::Ok();
       }};
 }

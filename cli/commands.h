@@ -28,6 +28,7 @@ Command SetupRollback(CLI::App& app);
 Command SetupStatus(CLI::App& app);
 Command SetupHistory(CLI::App& app);
 Command SetupLatest(CLI::App& app);
+Command SetupRepair(CLI::App& app);
 
 // Shared by apply/start/complete/rollback: prints a run's report (text lines and JSON fields).
 void ReportRun(Session& s, const RunReport& report, const std::string& verb);

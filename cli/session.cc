@@ -32,12 +32,14 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--lock-timeout", o.lock_timeout,
                  "How long a statement waits for a lock that blocks the application (default 2s)");
   app.add_option("--lock-retries", o.lock_retries,
-                 "Retries of a statement that timed out on a lock (default 10)");
+                 "Retries of a statement that timed out on a lock (default 10)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--lock-wait", o.lock_wait,
                  "How long to wait for another bellows run's lock (default 60s)");
   app.add_option("--lock-stale", o.lock_stale,
                  "SQLite: take over a lock whose heartbeat stopped this long ago (default 30s)");
-  app.add_option("--batch-size", o.batch_size, "Rows per backfill batch (default 1000)");
+  app.add_option("--batch-size", o.batch_size, "Rows per backfill batch (default 1000)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--batch-pause", o.batch_pause, "Pause between backfill batches (default 0)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");
   app.add_flag("-q,--quiet", o.quiet, "No progress lines on stderr");
@@ -130,11 +132,12 @@ Result<RunOptions> Session::MakeRunOptions() {
     r.exec.lock_retries = options_.lock_retries;
   else if (config_.lock_retries)
     r.exec.lock_retries = static_cast<int>(*config_.lock_retries);
-  if (options_.batch_size != -1)
+  if (options_.batch_size > 0)
     r.exec.batch_size = options_.batch_size;
   else if (config_.batch_size)
     r.exec.batch_size = static_cast<int>(*config_.batch_size);
-  if (r.exec.batch_size < 1) return BELLOWS_ERR(kUsage, "--batch-size must be at least 1");
+  if (r.exec.batch_size < 1)
+    return BELLOWS_ERR(kUsage, "batch_size in bellows.yaml must be at least 1");
   if (const char* fault = std::getenv("BELLOWS_FAULT_AFTER_STEP"))
     r.exec.fault_after = std::atoi(fault);
   r.require_sum = config_.require_sum.value_or(false);

@@ -9,14 +9,15 @@ namespace bellows {
 Result<std::string> DataCheckQuery(const Dialect& d, const Schema& schema, const DataCheck& check) {
   const Table* t = schema.FindTable(check.table);
   if (t == nullptr) return BELLOWS_ERR(kInternal, "data check on missing table " + check.table);
-  const std::string alias = "_bellows_t";
-  const std::string from = " FROM " + d.QuoteIdentifier(check.table) + " AS " + alias;
+  // The table is not aliased: an expression may name it ("users.country" in a subquery).
+  const std::string alias = d.QuoteIdentifier(check.table);
+  const std::string from = " FROM " + alias;
   std::vector<std::string> key;
   for (const std::string& k : t->KeyColumns()) key.push_back(alias + "." + d.QuoteIdentifier(k));
   std::string key_list = key.empty() ? "1" : Join(key, ", ");
   std::string expr;
   if (!check.expr.empty()) {
-    // Qualified with the alias, so that a subquery's own columns cannot capture the names.
+    // Qualified with the table, so that a subquery's own columns cannot capture the names.
     BELLOWS_ASSIGN_OR_RETURN(expr,
                              BindColumns(check.expr, d.SqlSplitOptions().lex,
                                          [&](std::string_view n) -> std::optional<std::string> {

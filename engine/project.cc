@@ -28,14 +28,16 @@ Result<InitResult> InitProject(const std::string& config_path, const std::string
   InitResult r;
   std::error_code ec;
   fs::path base = fs::path(config_path).parent_path();
-  const std::string dir = fs::path(dir_setting).is_absolute() || base.empty()
-                              ? dir_setting
-                              : (base / dir_setting).string();
+  const std::string& dir = dir_setting;
+  fs::path from = fs::absolute(base.empty() ? fs::path(".") : base, ec);
+  std::string recorded =
+      fs::absolute(dir, ec).lexically_relative(from.lexically_normal()).generic_string();
+  if (recorded.empty()) recorded = dir;
   if (fs::exists(config_path)) {
     r.kept.push_back(config_path);
   } else {
     if (!base.empty()) fs::create_directories(base, ec);
-    BELLOWS_TRY(WriteNew(config_path, DefaultConfigText(url, dir_setting)));
+    BELLOWS_TRY(WriteNew(config_path, DefaultConfigText(url, recorded)));
     r.created.push_back(config_path);
   }
   if (fs::is_directory(dir)) {

@@ -13,8 +13,9 @@ struct InitResult {
 };
 
 // Writes bellows.yaml (unless present), the migration directory, its bellows.sum and a
-// .gitattributes that keeps line endings of migrations unchanged (SPEC 2.4). `dir` is written
-// to bellows.yaml as given and created relative to the file's directory.
+// .gitattributes that keeps line endings of migrations unchanged (SPEC 2.4). `dir` is where
+// the directory goes (relative to the working directory); bellows.yaml records it relative to
+// its own folder, as it reads it.
 Result<InitResult> InitProject(const std::string& config_path, const std::string& dir,
                                const std::string& url);
 

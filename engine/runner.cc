@@ -231,6 +231,13 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
   return id;
 }
 
+std::string Runner::FirstNotDone(const std::vector<StepRow>& rows) {
+  for (const StepRow& r : rows) {
+    if (r.status != kDone) return r.migration_version;
+  }
+  return "";
+}
+
 std::string Runner::MigrationId(const std::string& version) const {
   const Migration* m = dir_.Find(version);
   return m != nullptr ? m->id : version;
@@ -267,13 +274,7 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
     Status s = cause;
     return s.WithCode(Code::kNotRestored);
   }
-  std::string failed_version;
-  for (const StepRow& r : rows) {
-    if (r.status != kDone) {
-      failed_version = r.migration_version;
-      break;
-    }
-  }
+  const std::string failed_version = FirstNotDone(rows);
   BELLOWS_TRY(exec_->InTransaction(
       [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
   Status undo = exec_->Undo(batch, rows);
@@ -309,7 +310,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
 Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {
   Status s = exec_->Forward(batch, rows, false);
   // A refusal (an interrupted step bellows cannot probe) leaves the batch as it is.
-  if (!s.ok() && s.code() == Code::kConflict) return s;
+  if (!s.ok() && s.code() == Code::kConflict)
+    return s.WithMigration(MigrationId(FirstNotDone(rows)));
   if (!s.ok()) return UndoBatch(batch, rows, s, report);
   return exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
@@ -325,6 +327,7 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
   Status s = exec_->Forward(batch, rows, true);
   if (s.ok()) return Finish(batch, kCompleted, report);
   report->batch = batch;
+  s.WithMigration(MigrationId(FirstNotDone(rows)));
   if (s.code() == Code::kConflict) return s;
   bool past_point_of_no_return = std::any_of(rows.begin(), rows.end(), [](const StepRow& r) {
     return r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone;

@@ -76,6 +76,11 @@ class Runner {
   Status Rollback(RunReport* report);
   // Runs a saved plan exactly (SPEC 3), after checking that its inputs still hold.
   Status ApplyPlan(const struct PlanDocument& doc, RunReport* report);
+  // bellows repair --resolve-failed: the in-flight batch that failed (or is blocked by an
+  // interrupted step) was put right by hand; record it as rolled back.
+  Status ResolveFailed(RunReport* report);
+  // bellows repair --accept-checksums: record the current checksums of edited applied files.
+  Status AcceptChecksums(RunReport* report);
 
  private:
   Status Open();  // state tables, lock, executor
@@ -101,6 +106,8 @@ class Runner {
   std::vector<std::string> VersionsOf(long long batch) const;
   // "0003_add_email" for version "3": what errors name (as planning errors do).
   std::string MigrationId(const std::string& version) const;
+  // The version of the first step that is not done (where a run stopped).
+  static std::string FirstNotDone(const std::vector<StepRow>& rows);
 
   Connection& conn_;
   const Directory& dir_;

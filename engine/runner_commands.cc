@@ -249,15 +249,16 @@ Status Runner::RollbackCompleted(const Inventory& inv, RunReport* report) {
   for (const HistoryRow* h : targets) {
     if (h->inverse.empty()) {
       return BELLOWS_ERR(kInvalid,
-                         "migration " + h->version + " (" + h->file + ") cannot be rolled back: " +
+                         "migration " + MigrationId(h->version) + " (" + h->file +
+                             ") cannot be rolled back: " +
                              (h->irreversible.empty() ? "it has no down section" : h->irreversible))
-          .WithMigration(h->version)
+          .WithMigration(MigrationId(h->version))
           .WithHint("roll back to a version above it, or write a new migration that undoes it");
     }
     Migration m;
     m.version = *Version::Parse(h->version);
     m.name = "rollback of " + h->name;
-    m.id = h->version + "_" + h->name;
+    m.id = MigrationId(h->version);
     m.file = h->file;
     m.kind = MigrationKind::kYaml;
     nlohmann::json ops = nlohmann::json::parse(h->inverse);

@@ -66,6 +66,9 @@ Status StateStore::Ensure() {
                 ", started_at " + key + ", finished_at " + key + ", PRIMARY KEY (batch_id, seq))");
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("snapshots") + " (fingerprint " +
                 key + " PRIMARY KEY, snapshot " + text + ", created_at " + key + ")");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + d_.StateTable("repairs") +
+                " (id BIGINT PRIMARY KEY, at " + key + ", by_whom " + key + ", action " + key +
+                ", detail " + text + ")");
   for (const std::string& sql : ddl)
     BELLOWS_TRY(conn_.Execute(sql).With("creating the state tables"));
 
@@ -278,6 +281,34 @@ Status StateStore::SetCheckpoint(long long batch, int seq, const std::string& ch
   return conn_.Execute("UPDATE " + d_.StateTable("steps") +
                        " SET checkpoint = " + Quote(checkpoint) +
                        " WHERE batch_id = " + Num(batch) + " AND seq = " + Num(seq));
+}
+
+Status StateStore::LogRepair(const std::string& by, const std::string& action,
+                             const std::string& detail) {
+  BELLOWS_ASSIGN_OR_RETURN(long long id, NextId(d_.StateTable("repairs")));
+  return conn_.Execute("INSERT INTO " + d_.StateTable("repairs") +
+                       " (id, at, by_whom, action, detail) VALUES (" + Num(id) + ", " +
+                       Quote(NowUtc()) + ", " + Quote(by) + ", " + Quote(action) + ", " +
+                       Quote(detail) + ")");
+}
+
+Status StateStore::ResolveBatch(long long batch, const std::string& by, const std::string& note) {
+  BELLOWS_TRY(conn_.Execute("UPDATE " + d_.StateTable("batches") + " SET state = '" + kRolledBack +
+                            "', finished_at = " + Quote(NowUtc()) + ", error = " + Quote(note) +
+                            " WHERE id = " + Num(batch)));
+  BELLOWS_TRY(conn_.Execute("UPDATE " + d_.StateTable("history") + " SET state = '" + kRolledBack +
+                            "', finished_at = " + Quote(NowUtc()) +
+                            " WHERE batch_id = " + Num(batch) + " AND state <> '" + kFailed + "'"));
+  return LogRepair(by, "resolve-failed", "batch " + Num(batch) + ": " + note);
+}
+
+Status StateStore::AcceptChecksum(long long history_id, const std::string& checksum,
+                                  const std::string& down_checksum, const std::string& by,
+                                  const std::string& note) {
+  BELLOWS_TRY(conn_.Execute(
+      "UPDATE " + d_.StateTable("history") + " SET checksum = " + Quote(checksum) +
+      ", down_checksum = " + Quote(down_checksum) + " WHERE id = " + Num(history_id)));
+  return LogRepair(by, "accept-checksums", note);
 }
 
 Status StateStore::SaveSnapshot(const std::string& fingerprint, const std::string& snapshot) {

@@ -98,6 +98,14 @@ class StateStore {
                        const std::string& error);
   Status SetCheckpoint(long long batch, int seq, const std::string& checkpoint);
   Status SaveSnapshot(const std::string& fingerprint, const std::string& snapshot);
+  // bellows repair: a batch the user resolved by hand is recorded as rolled back (its failed
+  // migrations keep state failed); an accepted checksum replaces the recorded one. Each writes
+  // a row in the repairs table with who and when.
+  Status ResolveBatch(long long batch, const std::string& by, const std::string& note);
+  Status AcceptChecksum(long long history_id, const std::string& checksum,
+                        const std::string& down_checksum, const std::string& by,
+                        const std::string& note);
+  Status LogRepair(const std::string& by, const std::string& action, const std::string& detail);
   Result<std::optional<std::string>> Snapshot(const std::string& fingerprint);
 
   std::string Quote(std::string_view s) const { return d_.QuoteString(s); }

@@ -35,7 +35,9 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   if (!up_.empty()) {
     BELLOWS_ASSIGN_OR_RETURN(up, TextFor(b, up_, "up"));
     // Over the row as the old version sees it (the table as it is, for a table of this batch).
-    const Table* old = b.old_schema().FindTable(b.PhysicalTable(table_));
+    // In direct mode (a table of this batch, or a blocking rollback) the row is as it is now.
+    const Table* old =
+        b.IsNew(table_) ? nullptr : b.old_schema().FindTable(b.PhysicalTable(table_));
     BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
   }
   const bool is_new = b.IsNew(table_);

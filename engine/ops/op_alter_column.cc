@@ -115,7 +115,8 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
     BELLOWS_ASSIGN_OR_RETURN(down, TextFor(b, down_, "down"));
   }
   const std::string ptable = b.PhysicalTable(table_);
-  const Table* old = b.old_schema().FindTable(ptable);
+  // In direct mode (a table of this batch, or a blocking rollback) the row is as it is now.
+  const Table* old = b.IsNew(table_) ? nullptr : b.old_schema().FindTable(ptable);
   BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
 
   ColumnSpec spec;

@@ -233,7 +233,7 @@ TEST_CASE("bad input: rollback past a migration without down is refused and name
   REQUIRE(p.Bellows("apply").exit_code == 0);
   Run r = p.Bellows("rollback --steps 1");
   CHECK(r.exit_code == 4);
-  CHECK(Has(r.err, "migration 1 (0001_x.sql) cannot be rolled back"));
+  CHECK(Has(r.err, "migration 0001_x (0001_x.sql) cannot be rolled back"));
   Db db(p.db_path());
   CHECK(db.Query("SELECT name FROM sqlite_schema WHERE name = 'a'").size() == 1);
 }

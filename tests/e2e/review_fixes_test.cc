@@ -212,10 +212,11 @@ TEST_CASE("review: command line and settings edge cases") {
                        {}, true);
   INFO(init.err);
   CHECK(init.exit_code == 0);
-  CHECK(std::filesystem::exists(p.dir() + "/conf/db/migrations/bellows.sum"));
+  CHECK(std::filesystem::exists(p.dir() + "/db/migrations/bellows.sum"));
   std::ifstream conf(p.dir() + "/conf/bellows.yaml");
   std::string text((std::istreambuf_iterator<char>(conf)), std::istreambuf_iterator<char>());
-  CHECK(Has(text, "dir: db/migrations"));
+  CHECK(Has(text, "dir: ../db/migrations"));  // as bellows reads it: relative to the file
+  CHECK(p.Bellows("--config conf/bellows.yaml validate --dialect sqlite", {}, true).exit_code == 0);
   // status reports a broken file and exits 0
   REQUIRE(p.Bellows("apply").exit_code == 0);
   p.Write("0002_broken.yaml", "operations: [\n");
@@ -257,6 +258,55 @@ TEST_CASE("review: Flyway V1 and V1.0 are one version") {
   Run r = p.Bellows("validate --dialect sqlite");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "two files have version 1"));
+}
+
+}  // namespace bellows::e2e
+
+namespace bellows::e2e {
+
+TEST_CASE("review: a failed undo is resolved by hand with repair --resolve-failed") {
+  Project p;
+  Applied(p);
+  p.Write("0002_a.sql",
+          "-- bellows:up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n-- bellows:down\nDROP TABLE "
+          "not_there;\n");
+  p.Write("0003_b.sql",
+          "-- bellows:up\nINSERT INTO nowhere VALUES (1);\n-- bellows:down\nSELECT 1;\n");
+  Run start = p.Bellows("start");
+  CHECK(start.exit_code == 6);  // the undo of 0002 failed: not restored
+  CHECK(Has(start.err, "no such table: not_there"));
+  CHECK(p.Bellows("apply").exit_code == 7);
+  CHECK(p.Bellows("rollback").exit_code == 6);
+  Run status = p.Bellows("status");
+  CHECK(Has(status.out, "is failed"));
+  CHECK(Has(status.out, "repair --resolve-failed"));
+  // The user puts the database right, then tells bellows.
+  {
+    Db db(p.db_path());
+    db.Must("DROP TABLE a");
+  }
+  Run repair = p.Bellows("repair --resolve-failed");
+  INFO(repair.err);
+  CHECK(repair.exit_code == 0);
+  Db db(p.db_path());
+  CHECK(db.Query("SELECT action FROM bellows_repairs") == Table{{"resolve-failed"}});
+  p.Remove("0003_b.sql");
+  CHECK(p.Bellows("apply").exit_code == 0);
+  CHECK(p.Bellows("repair --resolve-failed").exit_code == 0);  // nothing to resolve
+}
+
+TEST_CASE("review: repair --accept-checksums records reviewed edits of applied files") {
+  Project p;
+  Applied(p);
+  p.Write("0001_users.yaml", std::string(kUsers) + "# a comment added after review\n");
+  CHECK(p.Bellows("apply").exit_code == 4);
+  Run repair = p.Bellows("repair --accept-checksums");
+  INFO(repair.err);
+  CHECK(repair.exit_code == 0);
+  CHECK(Has(repair.out, "accepted the edited 0001_users.yaml"));
+  CHECK(p.Bellows("apply").exit_code == 0);
+  Db db(p.db_path());
+  CHECK(db.Query("SELECT action FROM bellows_repairs") == Table{{"accept-checksums"}});
 }
 
 }  // namespace bellows::e2e
