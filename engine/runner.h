@@ -102,6 +102,8 @@ class Runner {
   Status UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
                    RunReport* report);
   Status Finish(long long batch, const std::string& state, RunReport* report);
+  // Records `plan` and runs both halves (apply).
+  Status ApplyBatch(const BatchPlan& plan, RunReport* report);
   Status RollbackCompleted(const Inventory& inv, RunReport* report);
   std::vector<std::string> VersionsOf(long long batch) const;
   // "0003_add_email" for version "3": what errors name (as planning errors do).

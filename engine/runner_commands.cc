@@ -115,18 +115,23 @@ Status Runner::Apply(RunReport* report) {
     if (pending.empty()) break;
     BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, PlanNext(inv, pending, true));
     report->warnings.insert(report->warnings.end(), plan.warnings.begin(), plan.warnings.end());
-    std::vector<StepRow> rows;
-    BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
-    BELLOWS_TRY(Expand(batch, rows, report));
-    BELLOWS_TRY(Contract(batch, rows, report));
-    for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
-    report->version_name = plan.version.name;
+    BELLOWS_TRY(ApplyBatch(plan, report));
     BELLOWS_ASSIGN_OR_RETURN(inv, Refresh());
   }
   if (report->applied.empty()) {
     report->nothing_to_do = true;
     report->lines.push_back("nothing to do: the database is up to date");
   }
+  return Status::Ok();
+}
+
+Status Runner::ApplyBatch(const BatchPlan& plan, RunReport* report) {
+  std::vector<StepRow> rows;
+  BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
+  BELLOWS_TRY(Expand(batch, rows, report));
+  BELLOWS_TRY(Contract(batch, rows, report));
+  for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
+  report->version_name = plan.version.name;
   return Status::Ok();
 }
 
@@ -152,14 +157,7 @@ Status Runner::ApplyPlan(const PlanDocument& doc, RunReport* report) {
   plan_hash_ = doc.plan_hash;
   BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
   BELLOWS_TRY(RunDataChecks(conn_, live, doc.batches.front()));
-  for (const BatchPlan& plan : doc.batches) {
-    std::vector<StepRow> rows;
-    BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
-    BELLOWS_TRY(Expand(batch, rows, report));
-    BELLOWS_TRY(Contract(batch, rows, report));
-    for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
-    report->version_name = plan.version.name;
-  }
+  for (const BatchPlan& plan : doc.batches) BELLOWS_TRY(ApplyBatch(plan, report));
   return Status::Ok();
 }
 

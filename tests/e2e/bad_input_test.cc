@@ -20,25 +20,6 @@ const char* kUsers = R"yaml(operations:
         - {name: total, type: integer}
 )yaml";
 
-// Everything a user could observe of the database.
-Table Snapshot(const Project& p) {
-  Db db(p.db_path());
-  Table out = SchemaSql(db);
-  for (const auto& row : db.Query(
-           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
-    for (const auto& r : db.Query("SELECT * FROM \"" + row[0] + "\" ORDER BY 1")) {
-      std::vector<std::string> tagged = {row[0]};
-      tagged.insert(tagged.end(), r.begin(), r.end());
-      out.push_back(tagged);
-    }
-  }
-  return out;
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // A project with 0001 applied and two rows in users.
 void Applied(Project& p) {
   p.Write("0001_users.yaml", kUsers);
@@ -52,14 +33,14 @@ void Applied(Project& p) {
 TEST_CASE("bad input: malformed YAML names file:line:column and changes nothing") {
   Project p;
   Applied(p);
-  Table before = Snapshot(p);
+  Table before = Observable(p);
   p.Write("0002_bad.yaml",
           "operations:\n  - add_column:\n      table: users\n     column: [oops\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "0002_bad.yaml:4:"));
   CHECK(Has(r.err, "malformed YAML"));
-  CHECK(Snapshot(p) == before);
+  CHECK(Observable(p) == before);
 }
 
 TEST_CASE("bad input: unknown operation and unknown field name the valid ones") {
@@ -102,12 +83,12 @@ TEST_CASE("bad input: a pending file below the highest applied version is out of
   p.Write("0003_later.sql", "CREATE TABLE later (id INTEGER PRIMARY KEY);");
   REQUIRE(p.Bellows("apply").exit_code == 0);
   p.Write("0002_between.sql", "CREATE TABLE between_them (id INTEGER PRIMARY KEY);");
-  Table before = Snapshot(p);
+  Table before = Observable(p);
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "out of order"));
   CHECK(Has(r.err, "--allow-out-of-order"));
-  CHECK(Snapshot(p) == before);
+  CHECK(Observable(p) == before);
   CHECK(p.Bellows("apply --allow-out-of-order").exit_code == 0);
   Db db(p.db_path());
   CHECK(db.Query("SELECT name FROM sqlite_schema WHERE name = 'between_them'").size() == 1);
@@ -140,19 +121,19 @@ TEST_CASE("bad input: an unknown table or column is caught offline") {
 TEST_CASE("bad input: a type change without up is refused") {
   Project p;
   Applied(p);
-  Table before = Snapshot(p);
+  Table before = Observable(p);
   p.Write("0002_x.yaml",
           "operations:\n  - alter_column: {table: users, column: total, type: bigint}\n");
   Run r = p.Bellows("start");
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "without \"up\""));
-  CHECK(Snapshot(p) == before);
+  CHECK(Observable(p) == before);
 }
 
 TEST_CASE("bad input: NOT NULL without default or up on a non-empty table") {
   Project p;
   Applied(p);
-  Table before = Snapshot(p);
+  Table before = Observable(p);
   p.Write("0002_x.yaml",
           "operations:\n  - add_column: {table: users, column: {name: code, type: text, nullable: "
           "false}}\n");
@@ -160,7 +141,7 @@ TEST_CASE("bad input: NOT NULL without default or up on a non-empty table") {
   CHECK(r.exit_code == 4);
   CHECK(Has(r.err, "NOT NULL without a default or up"));
   CHECK(Has(r.err, "row with key 1"));
-  CHECK(Snapshot(p) == before);
+  CHECK(Observable(p) == before);
 
   SUBCASE("making an existing column NOT NULL names the offending row") {
     p.Write("0002_x.yaml",
@@ -168,7 +149,7 @@ TEST_CASE("bad input: NOT NULL without default or up on a non-empty table") {
     r = p.Bellows("apply");
     CHECK(r.exit_code == 4);
     CHECK(Has(r.err, "row with key 2"));
-    CHECK(Snapshot(p) == before);
+    CHECK(Observable(p) == before);
   }
   SUBCASE("an empty table accepts it") {
     Db db(p.db_path());
@@ -282,7 +263,7 @@ TEST_CASE("bad input: unreachable or malformed URLs exit 2 without the password"
 TEST_CASE("bad input: a SQL error mid-migration undoes that migration and records the error") {
   Project p;
   Applied(p);
-  Table before = Snapshot(p);
+  Table before = Observable(p);
   p.Write(
       "0002_fails.sql",
       "-- bellows:up\nCREATE TABLE audit (id INTEGER PRIMARY KEY);\nINSERT INTO audit VALUES (1);\n"
@@ -290,7 +271,7 @@ TEST_CASE("bad input: a SQL error mid-migration undoes that migration and record
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 1);
   CHECK(Has(r.err, "no such table: no_such_table"));
-  CHECK(Snapshot(p) == before);
+  CHECK(Observable(p) == before);
   Run status = p.Bellows("status");
   CHECK(status.exit_code == 0);
   CHECK(Has(status.out, "failed: 2 fails"));
@@ -307,7 +288,7 @@ TEST_CASE("bad input: a SQL error mid-migration undoes that migration and record
     r = p.Bellows("start");
     CHECK(r.exit_code == 1);
     CHECK(Has(r.err, "no such table: nowhere"));
-    CHECK(Snapshot(p) == before);
+    CHECK(Observable(p) == before);
   }
 }
 

@@ -13,10 +13,6 @@ namespace bellows::e2e {
 
 namespace {
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 const char* kUsers = R"yaml(operations:
   - create_table:
       table: users

@@ -2,6 +2,8 @@
 // it commits (BELLOWS_FAULT_AFTER_STEP=N); status must say where it stopped, and the next
 // run must resume (or roll back) to exactly the state of a run that never crashed.
 
+#include <functional>
+
 #include <doctest/doctest.h>
 
 #include "tests/e2e/harness.h"
@@ -40,21 +42,6 @@ operations:
 )yaml";
 
 const int kKilled = 128 + 9;
-
-// Schema and rows of the user tables: what must equal a clean run.
-Table Observable(const Project& p) {
-  Db db(p.db_path());
-  Table out = SchemaSql(db);
-  for (const auto& t : db.Query(
-           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
-    for (const auto& r : db.Query("SELECT * FROM \"" + t[0] + "\" ORDER BY rowid")) {
-      std::vector<std::string> tagged = {t[0]};
-      tagged.insert(tagged.end(), r.begin(), r.end());
-      out.push_back(tagged);
-    }
-  }
-  return out;
-}
 
 void Setup(Project& p) {
   p.Write("0001_accounts.yaml", kBase);
@@ -107,61 +94,54 @@ TEST_CASE("crash: start killed after every record resumes to the clean result") 
   CHECK(crashes >= 8);  // every expand step and every backfill batch was a crash point
 }
 
+// Kills `command` after each record n = 1, 2, ... of a project that `prepare` sets up; status
+// must name the state the batch is left in (`interrupted_state`), and the same command run
+// again must finish it to `expected`. Returns how many runs were killed.
+int KillEverywhere(const std::function<void(Project&)>& prepare, const std::string& command,
+                   const std::string& interrupted_state, const Table& expected) {
+  int crashes = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    Project p;
+    prepare(p);
+    Run r = p.Bellows(command, Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run status = p.Bellows("status");
+    CHECK(status.exit_code == 0);
+    // Killed after its last record, the command had finished; before it, it resumes.
+    if (status.out.find("in flight: none") == std::string::npos) {
+      CHECK(status.out.find("is " + interrupted_state) != std::string::npos);
+      Run resumed = p.Bellows(command);
+      INFO(resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+    }
+    CHECK(Observable(p) == expected);
+  }
+  return crashes;
+}
+
 TEST_CASE("crash: complete killed after every record resumes to the clean result") {
   Project clean;
   Setup(clean);
   REQUIRE(clean.Bellows("start").exit_code == 0);
   REQUIRE(clean.Bellows("complete").exit_code == 0);
-  const Table expected = Observable(clean);
-
-  int crashes = 0;
-  for (int n = 1; n < 100; ++n) {
-    CAPTURE(n);
-    Project p;
+  auto started = [](Project& p) {
     Setup(p);
     REQUIRE(p.Bellows("start").exit_code == 0);
-    Run r = p.Bellows("complete", Fault(n));
-    if (r.exit_code == 0) break;
-    REQUIRE(r.exit_code == kKilled);
-    ++crashes;
-    Run status = p.Bellows("status");
-    CHECK(status.exit_code == 0);
-    if (status.out.find("in flight: none") == std::string::npos) {
-      CHECK(status.out.find("is completing") != std::string::npos);
-      Run resumed = p.Bellows("complete");
-      INFO(resumed.err);
-      REQUIRE(resumed.exit_code == 0);
-    }
-    CHECK(Observable(p) == expected);
-  }
-  CHECK(crashes >= 5);
+  };
+  CHECK(KillEverywhere(started, "complete", "completing", Observable(clean)) >= 5);
 }
 
 TEST_CASE("crash: rollback killed after every record rolls back to the state before start") {
   Project before;
   Setup(before);
-  const Table expected = Observable(before);
-  int crashes = 0;
-  for (int n = 1; n < 100; ++n) {
-    CAPTURE(n);
-    Project p;
+  auto started = [](Project& p) {
     Setup(p);
     REQUIRE(p.Bellows("start").exit_code == 0);
-    Run r = p.Bellows("rollback", Fault(n));
-    if (r.exit_code == 0) break;
-    REQUIRE(r.exit_code == kKilled);
-    ++crashes;
-    Run status = p.Bellows("status");
-    CHECK(status.exit_code == 0);
-    if (status.out.find("in flight: none") == std::string::npos) {
-      CHECK(status.out.find("is rolling_back") != std::string::npos);
-      Run resumed = p.Bellows("rollback");
-      INFO(resumed.err);
-      REQUIRE(resumed.exit_code == 0);
-    }
-    CHECK(Observable(p) == expected);
-  }
-  CHECK(crashes >= 5);
+  };
+  CHECK(KillEverywhere(started, "rollback", "rolling_back", Observable(before)) >= 5);
 }
 
 TEST_CASE("crash: apply of the shop example killed anywhere is finished by the next apply") {

@@ -113,6 +113,24 @@ Run Project::Bellows(const std::string& args, const std::map<std::string, std::s
 
 std::string ExamplesDir() { return BELLOWS_EXAMPLES; }
 
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+Table Observable(const Project& p) {
+  Db db(p.db_path());
+  Table out = SchemaSql(db);
+  for (const auto& t : db.Query(
+           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
+    for (const auto& r : db.Query("SELECT * FROM \"" + t[0] + "\" ORDER BY rowid")) {
+      std::vector<std::string> tagged = {t[0]};
+      tagged.insert(tagged.end(), r.begin(), r.end());
+      out.push_back(tagged);
+    }
+  }
+  return out;
+}
+
 Table Rows(Db& db, const std::string& table, const std::string& columns) {
   return db.Query("SELECT " + columns + " FROM \"" + table + "\" ORDER BY rowid");
 }

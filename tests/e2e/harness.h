@@ -62,6 +62,10 @@ class Project {
 };
 
 std::string ExamplesDir();
+bool Has(const std::string& text, const std::string& part);
+// The schema (without state tables) and every row of the user tables: what a run that crashed
+// and resumed must leave exactly as a clean run does.
+Table Observable(const Project& p);
 // Rows of a table as text, in insertion (rowid) order.
 Table Rows(Db& db, const std::string& table, const std::string& columns = "*");
 // The schema as sqlite_schema keeps it (without bellows' state tables).
