@@ -136,8 +136,10 @@ Status Runner::Acquire() {
 
 Status Runner::Open() {
   BELLOWS_TRY(conn_.SetLockTimeout(options_.exec.lock_timeout));
-  BELLOWS_TRY(state_.Ensure());
+  // The state tables are created (or upgraded) under the runner lock: runners that start
+  // together must not race to create them.
   BELLOWS_TRY(Acquire());
+  BELLOWS_TRY(state_.Ensure());
   exec_ = std::make_unique<Executor>(conn_, state_, *lock_, options_.exec, events_);
   return Status::Ok();
 }
