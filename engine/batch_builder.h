@@ -49,6 +49,7 @@ class BatchBuilder {
   const Schema& old_schema() const { return input_.base; }
   const Schema& physical() const { return physical_; }
   bool direct() const { return input_.direct; }
+  const std::string& version_name() const { return input_.version_name; }
 
   // Whether `table` (new-version name) can be changed directly: created earlier in this
   // batch, or the builder is in direct mode.

@@ -171,7 +171,7 @@ Result<BatchPlan> Runner::PlanNext(const Inventory& inv,
   req.dialect = &conn_.dialect();
   BELLOWS_ASSIGN_OR_RETURN(req.base, conn_.Introspect());
   BELLOWS_ASSIGN_OR_RETURN(std::optional<BatchRow> last, state_.LastCompleted());
-  if (last && !last->version.name.empty()) req.previous = last->version;
+  if (last && !last->version.name.empty()) req.previous = Finalized(last->version);
   req.pending = pending;
   req.version_prefix = VersionPrefix();
   req.split = split;

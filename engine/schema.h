@@ -67,8 +67,9 @@ struct Index {
   std::string name;
   bool unique = false;
   std::vector<IndexKey> keys;
-  std::string where;  // partial index predicate; empty = none
-  bool valid = true;  // false: a PostgreSQL INVALID index left by a failed CONCURRENTLY
+  std::string where;   // partial index predicate; empty = none
+  bool valid = true;   // false: a PostgreSQL INVALID index left by a failed CONCURRENTLY
+  std::string method;  // access method when not the default ("gin", "hash"); empty = default
 
   bool operator==(const Index&) const = default;
   bool Covers(std::string_view column) const;  // a key or the predicate names `column`

@@ -94,6 +94,7 @@ json ToJson(const Index& i) {
   }
   json j = {{"name", i.name}, {"unique", i.unique}, {"keys", keys}};
   if (!i.where.empty()) j["where"] = i.where;
+  if (!i.method.empty()) j["method"] = i.method;
   if (!i.valid) j["valid"] = false;
   return j;
 }
@@ -107,6 +108,7 @@ Index IndexFromJson(const json& j) {
                       Get<bool>(k, "descending"), Get<std::string>(k, "collation")});
   }
   i.where = Get<std::string>(j, "where");
+  i.method = Get<std::string>(j, "method");
   i.valid = Get<bool>(j, "valid", true);
   return i;
 }

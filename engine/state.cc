@@ -171,10 +171,10 @@ Result<std::optional<BatchRow>> StateStore::InFlight() {
 }
 
 Result<std::optional<BatchRow>> StateStore::LastCompleted() {
-  BELLOWS_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " + d_.StateTable("batches") +
-                  " WHERE state = '" + kCompleted + "' ORDER BY id DESC LIMIT 1"));
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows,
+                           conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
+                                       d_.StateTable("batches") + " WHERE state = '" + kCompleted +
+                                       "' AND kind = 'forward' ORDER BY id DESC LIMIT 1"));
   if (rows.empty()) return std::optional<BatchRow>();
   return std::optional<BatchRow>(ToBatch(rows.rows[0]));
 }

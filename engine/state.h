@@ -79,7 +79,8 @@ class StateStore {
   Result<std::optional<BatchRow>> Batch(long long id);
   // The newest batch that is not completed or rolled back.
   Result<std::optional<BatchRow>> InFlight();
-  // The newest completed forward batch (its version is live).
+  // The newest completed forward batch (its version is live; a rollback of completed
+  // migrations is a batch of kind "rollback").
   Result<std::optional<BatchRow>> LastCompleted();
   Result<std::vector<StepRow>> Steps(long long batch);
 

@@ -49,6 +49,24 @@ void RenameInConstraintsAndIndexes(
 
 }  // namespace
 
+VersionSpec Finalized(const VersionSpec& window) {
+  VersionSpec out;
+  out.name = window.name;
+  for (const TableView& t : window.tables) {
+    TableView v;
+    v.name = t.name;
+    v.physical = t.name;
+    for (const ViewColumn& c : t.columns) v.columns.push_back({c.name, c.name, c.def});
+    for (const std::string& k : t.key) {
+      for (const ViewColumn& c : t.columns) {
+        if (c.physical == k) v.key.push_back(c.name);
+      }
+    }
+    out.tables.push_back(std::move(v));
+  }
+  return out;
+}
+
 std::string StepKind(const Step& step) {
   return std::visit(Overloaded{
                         [](const steps::CreateTable&) { return "create_table"; },
@@ -246,6 +264,10 @@ bool ApplyStep(const Step& step, Schema& schema) {
               c.validated = true;
             }
             RenameInConstraintsAndIndexes(*t, s.renames);
+            if (!s.not_null_check.empty()) {
+              std::erase_if(t->constraints,
+                            [&](const Constraint& c) { return c.name == s.not_null_check; });
+            }
             return true;
           },
           [&](const steps::CreateIndex& s) {

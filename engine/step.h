@@ -31,6 +31,9 @@ struct ShadowSync {
   bool not_null = false;
   std::vector<Constraint> checks;  // check and foreign_key constraints over the shadow column
   std::string trigger_name;        // base name for the dialect's trigger objects
+  // The versions live while the triggers run: a write from `new_version` is the new version's
+  // (it fills `column` from `down`); any other writer is the old version (it fills `shadow`).
+  std::string new_version;
 };
 
 // A column of a version's view of a table.
@@ -74,6 +77,9 @@ struct DataCheck {
   std::string op;  // the operation it belongs to
 };
 
+// The version after its batch completed: every physical name is the version's own name.
+VersionSpec Finalized(const VersionSpec& window);
+
 namespace steps {
 struct CreateTable {
   Table table;
@@ -112,14 +118,21 @@ struct SwapColumn {
   std::string shadow;
   Column final_def;
   std::vector<std::pair<std::string, std::string>> renames;
+  // A validated CHECK (shadow IS NOT NULL) that lets NOT NULL be set without a scan; dropped
+  // by the swap ("" = none).
+  std::string not_null_check;
 };
+// `online`: the table is in use (build without blocking writes: PostgreSQL CONCURRENTLY);
+// false for a table created in the same batch.
 struct CreateIndex {
   std::string table;
   Index index;
+  bool online = true;
 };
 struct DropIndex {
   std::string table;
   Index index;
+  bool online = true;
 };
 struct RenameIndex {
   std::string table;
@@ -130,6 +143,7 @@ struct RenameIndex {
 struct AddConstraint {
   std::string table;
   Constraint constraint;
+  bool online = true;  // a unique constraint's index is built without blocking writes
 };
 struct ValidateConstraint {
   std::string table;

@@ -63,7 +63,7 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
   if (is_new) {
     BELLOWS_TRY(b.Expand(steps::AddColumn{ptable, col}, Step(steps::DropColumn{ptable, col.name})));
     for (const Constraint& c : constraints) {
-      auto [step, inverse] = AddConstraintStep(b, ptable, c);
+      auto [step, inverse] = AddConstraintStep(b, ptable, c, false);
       BELLOWS_TRY(b.Expand(step, inverse));
     }
     return Status::Ok();

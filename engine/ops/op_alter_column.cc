@@ -153,7 +153,7 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
         b.Expand(steps::AlterColumn{ptable, pcolumn, to, up == column_ ? "" : up},
                  Step(steps::AlterColumn{ptable, pcolumn, from, down == column_ ? "" : down})));
     for (const Constraint& con : constraints) {
-      auto [step, inverse] = AddConstraintStep(b, ptable, con);
+      auto [step, inverse] = AddConstraintStep(b, ptable, con, false);
       BELLOWS_TRY(b.Expand(step, inverse));
     }
     return Status::Ok();

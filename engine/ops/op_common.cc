@@ -222,12 +222,12 @@ void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c) {
 }
 
 std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable,
-                                        const Constraint& c) {
+                                        const Constraint& c, bool online) {
   if (c.kind == ConstraintKind::kUnique && UniqueAsIndex(b)) {
     Index i = UniqueIndex(c);
-    return {steps::CreateIndex{ptable, i}, steps::DropIndex{ptable, i}};
+    return {steps::CreateIndex{ptable, i, online}, steps::DropIndex{ptable, i, online}};
   }
-  return {steps::AddConstraint{ptable, c}, steps::DropConstraint{ptable, c}};
+  return {steps::AddConstraint{ptable, c, online}, steps::DropConstraint{ptable, c}};
 }
 
 Result<std::vector<Constraint>> ConstraintsFor(BatchBuilder& b, const std::string& table,

@@ -80,7 +80,7 @@ Index UniqueIndex(const Constraint& c);
 void AddToModel(const BatchBuilder& b, Table& table, const Constraint& c);
 // The step adding `c` to physical table `ptable`, with its inverse.
 std::pair<Step, Step> AddConstraintStep(const BatchBuilder& b, const std::string& ptable,
-                                        const Constraint& c);
+                                        const Constraint& c, bool online);
 
 // Validation helpers, all failing with the builder's current operation in the message.
 Result<Table*> RequireTable(BatchBuilder& b, const std::string& table);

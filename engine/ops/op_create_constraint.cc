@@ -122,7 +122,7 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
   Constraint physical = c;
   for (std::string& col : physical.columns) col = b.PhysicalColumn(table_, col);
   if (b.IsNew(table_)) {
-    auto [step, inverse] = AddConstraintStep(b, ptable, physical);
+    auto [step, inverse] = AddConstraintStep(b, ptable, physical, !b.IsNew(table_));
     return b.Expand(step, inverse);
   }
   if (c.kind == ConstraintKind::kForeignKey && physical.columns.size() == 1) {
@@ -145,7 +145,7 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
     b.Contract(steps::ValidateConstraint{table_, c}, std::nullopt);
     return Status::Ok();
   }
-  auto [step, inverse] = AddConstraintStep(b, ptable, physical);
+  auto [step, inverse] = AddConstraintStep(b, ptable, physical, !b.IsNew(table_));
   return b.Expand(step, inverse);
 }
 

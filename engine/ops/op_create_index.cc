@@ -93,7 +93,9 @@ Status CreateIndexOp::Plan(BatchBuilder& b) const {
     BELLOWS_ASSIGN_OR_RETURN(physical.where, BindColumns(physical.where, lex, to_physical));
   }
   const std::string ptable = b.PhysicalTable(table_);
-  return b.Expand(steps::CreateIndex{ptable, physical}, Step(steps::DropIndex{ptable, physical}));
+  const bool online = !b.IsNew(table_);
+  return b.Expand(steps::CreateIndex{ptable, physical, online},
+                  Step(steps::DropIndex{ptable, physical, online}));
 }
 
 std::optional<std::vector<OperationPtr>> CreateIndexOp::Inverse(const Schema&, std::string*) const {

@@ -24,7 +24,8 @@ Status DropConstraintOp::Plan(BatchBuilder& b) const {
     std::erase_if(t->indexes, [&](const Index& i) { return i.name == name_; });
     const std::string ptable = b.PhysicalTable(table_);
     if (b.IsNew(table_))
-      return b.Expand(steps::DropIndex{ptable, index}, Step(steps::CreateIndex{ptable, index}));
+      return b.Expand(steps::DropIndex{ptable, index, false},
+                      Step(steps::CreateIndex{ptable, index, false}));
     b.Contract(steps::DropIndex{table_, index}, Step(steps::CreateIndex{table_, index}));
     return Status::Ok();
   }

@@ -28,8 +28,8 @@ Status DropIndexOp::Plan(BatchBuilder& b) const {
   if (physical == nullptr)
     return b.Error(Code::kInternal, "index " + name_ + " is missing from the physical model");
   if (b.IsNew(table)) {
-    return b.Expand(steps::DropIndex{ptable, *physical},
-                    Step(steps::CreateIndex{ptable, *physical}));
+    return b.Expand(steps::DropIndex{ptable, *physical, false},
+                    Step(steps::CreateIndex{ptable, *physical, false}));
   }
   b.Contract(steps::DropIndex{table, index}, Step(steps::CreateIndex{table, index}));
   return Status::Ok();

@@ -40,6 +40,7 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
   BELLOWS_TRY(b.Expand(steps::AddColumn{ptable, sdef}, Step(steps::DropColumn{ptable, shadow})));
 
   std::vector<std::pair<std::string, std::string>> renames;
+  std::vector<Constraint> to_validate;  // NOT VALID until contract
   if (p.has_old) {
     // Copies of what the old column carries, built on the shadow (2.1b).
     Table snapshot = *b.physical().FindTable(ptable);
@@ -53,7 +54,8 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
           k.expression = RenameIdentifier(k.expression, old_physical, shadow, lex);
       }
       if (!copy.where.empty()) copy.where = RenameIdentifier(copy.where, old_physical, shadow, lex);
-      BELLOWS_TRY(b.Expand(steps::CreateIndex{ptable, copy}, Step(steps::DropIndex{ptable, copy})));
+      BELLOWS_TRY(b.Expand(steps::CreateIndex{ptable, copy, true},
+                           Step(steps::DropIndex{ptable, copy, true})));
       renames.emplace_back(copy.name, index.name);
     }
     for (const Constraint& con : snapshot.constraints) {
@@ -68,8 +70,9 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
       }
       if (!copy.check.empty()) copy.check = RenameIdentifier(copy.check, old_physical, shadow, lex);
       copy.validated = false;
-      auto [step, inverse] = AddConstraintStep(b, ptable, copy);
+      auto [step, inverse] = AddConstraintStep(b, ptable, copy, true);
       BELLOWS_TRY(b.Expand(step, inverse));
+      if (copy.kind != ConstraintKind::kUnique) to_validate.push_back(copy);
       renames.emplace_back(
           copy.name, con.name.empty() && copy.kind != ConstraintKind::kUnique ? "" : final_name);
     }
@@ -92,8 +95,9 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
       BELLOWS_ASSIGN_OR_RETURN(pc.check, BindColumns(c.check, lex, to_physical));
     }
     pc.validated = false;
-    auto [step, inverse] = AddConstraintStep(b, ptable, pc);
+    auto [step, inverse] = AddConstraintStep(b, ptable, pc, true);
     BELLOWS_TRY(b.Expand(step, inverse));
+    if (pc.kind != ConstraintKind::kUnique) to_validate.push_back(pc);
     renames.emplace_back(pc.name, c.name);
     if (c.kind != ConstraintKind::kUnique) b.PendingConstraint(p.table, c);
   }
@@ -113,15 +117,33 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     }
     // "_bellows_sync_<table>_<column>_<hash>": the hash keeps it apart from every other
     // bellows object (helper views end in "_w"), whatever the names contain.
+    sync.new_version = b.version_name();
     sync.trigger_name = b.ObjectName("sync_" + ptable + "_" + p.column + "_" +
                                      Sha256Hex(ptable + "\n" + p.column).substr(0, 8));
     BELLOWS_TRY(b.Expand(steps::CreateSync{sync}, Step(steps::DropSync{sync})));
     BELLOWS_TRY(b.Backfill(steps::Backfill{ptable, key, {{shadow, p.up}}, sync.old_names}));
     b.ContractCleanup(steps::DropSync{sync}, Step(steps::CreateSync{sync}));
   }
+  // NOT NULL of the new shape: a NOT VALID CHECK (shadow IS NOT NULL), added once the triggers
+  // fill the shadow (before them it would reject the old version's updates), validated at
+  // contract so that SET NOT NULL needs no scan.
+  // Dialects without NOT VALID constraints set NOT NULL in the swap itself.
+  std::string not_null_check;
+  if (!p.final_def.nullable && b.dialect().Supports(Capability::kNotValidConstraints)) {
+    not_null_check = b.ObjectName("nn_" + ptable + "_" + p.column);
+    Constraint nn = MakeConstraint(not_null_check, ConstraintKind::kCheck);
+    nn.check = b.dialect().QuoteIdentifier(shadow) + " IS NOT NULL";
+    nn.validated = false;
+    BELLOWS_TRY(
+        b.Expand(steps::AddConstraint{ptable, nn, true}, Step(steps::DropConstraint{ptable, nn})));
+    to_validate.push_back(nn);
+  }
   if (p.has_old) b.FillOnWrite(p.table, old_physical, p.down);
-  b.Contract(steps::SwapColumn{p.table, p.column, shadow, p.final_def, renames}, std::nullopt,
-             true);
+  for (const Constraint& c : to_validate) {
+    b.Contract(steps::ValidateConstraint{p.table, c}, Step(steps::RawSql{}));
+  }
+  b.Contract(steps::SwapColumn{p.table, p.column, shadow, p.final_def, renames, not_null_check},
+             std::nullopt, true);
   return Status::Ok();
 }
 

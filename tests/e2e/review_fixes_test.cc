@@ -222,7 +222,7 @@ TEST_CASE("review: command line and settings edge cases") {
   CHECK(Has(status.out, "current version: 1"));
   // an explicitly requested dialect that is not built is an error, not a silent pass
   p.Remove("0002_broken.yaml");
-  CHECK(p.Bellows("validate --dialect postgres").exit_code == 4);
+  CHECK(p.Bellows("validate --dialect mysql").exit_code == 4);
 }
 
 TEST_CASE(
