@@ -1,5 +1,7 @@
 #include "dialects/open.h"
 
+#include "dialects/postgres/postgres_connection.h"
+#include "dialects/postgres/postgres_dialect.h"
 #include "dialects/sqlite/sqlite_connection.h"
 #include "dialects/sqlite/sqlite_dialect.h"
 #include "engine/url.h"
@@ -27,7 +29,12 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& url,
                              sqlite::SqliteConnection::Open(path, options));
     return std::unique_ptr<Connection>(std::move(conn));
   }
-  if (dialect == "postgres" || dialect == "mysql") {
+  if (dialect == "postgres") {
+    BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<postgres::PostgresConnection> conn,
+                             postgres::PostgresConnection::Open(url, options));
+    return std::unique_ptr<Connection>(std::move(conn));
+  }
+  if (dialect == "mysql") {
     return BELLOWS_ERR(kUsage, "the " + dialect + " adapter is not built into this bellows yet");
   }
   return UnknownUrl(url);
@@ -36,7 +43,9 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& url,
 Result<std::unique_ptr<Dialect>> OpenDialect(std::string_view name, const DialectOptions& options) {
   if (name == "sqlite")
     return std::unique_ptr<Dialect>(std::make_unique<sqlite::SqliteDialect>(options));
-  if (name == "postgres" || name == "mysql") {
+  if (name == "postgres")
+    return std::unique_ptr<Dialect>(std::make_unique<postgres::PostgresDialect>(options));
+  if (name == "mysql") {
     return BELLOWS_ERR(kUnsupported,
                        "the " + std::string(name) + " adapter is not built into this bellows yet");
   }

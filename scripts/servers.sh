@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Throwaway database servers for the tests, the demo and the benchmarks, on 127.0.0.1 with
+# fixed high ports and their own data directories.
+#   scripts/servers.sh start postgres|mariadb   prints the URL to export
+#   scripts/servers.sh stop  postgres|mariadb   stops it and removes its data directory
+# Data directories live under ${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}.
+set -euo pipefail
+
+base="${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}"
+pg_port="${BELLOWS_PG_PORT:-55432}"
+my_port="${BELLOWS_MYSQL_PORT:-53306}"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  local dir="$base/postgres-$pg_port"
+  if [ -f "$dir/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    echo "postgres://postgres@127.0.0.1:$pg_port/postgres"
+    return
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$base" "$dir"; chmod 755 "$base"; fi
+  as_postgres "$pg_bin/initdb" -D "$dir" -A trust -U postgres >"$base/postgres-init.log" 2>&1
+  as_postgres "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" \
+    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" -w start >/dev/null
+  echo "postgres://postgres@127.0.0.1:$pg_port/postgres"
+}
+
+stop_postgres() {
+  local dir="$base/postgres-$pg_port"
+  if [ -d "$dir" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  fi
+}
+
+start_mariadb() {
+  local dir="$base/mariadb-$my_port"
+  local user; user="$(id -un)"
+  if [ -S "$dir/sock" ] && mariadb-admin --no-defaults -uroot --socket="$dir/sock" ping >/dev/null 2>&1; then
+    echo "mysql://root@127.0.0.1:$my_port/mysql"
+    return
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir/data"
+  mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
+    --auth-root-authentication-method=normal >"$base/mariadb-init.log" 2>&1
+  mariadbd --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --port="$my_port" \
+    --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --log-error="$dir/error.log" \
+    --innodb-flush-log-at-trx-commit=0 --max-connections=300 >/dev/null 2>&1 &
+  for _ in $(seq 1 60); do
+    if mariadb-admin --no-defaults -uroot --socket="$dir/sock" ping >/dev/null 2>&1; then
+      echo "mysql://root@127.0.0.1:$my_port/mysql"
+      return
+    fi
+    sleep 0.5
+  done
+  echo "mariadb did not start; see $dir/error.log" >&2
+  exit 1
+}
+
+stop_mariadb() {
+  local dir="$base/mariadb-$my_port"
+  if [ -d "$dir" ]; then
+    mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+    rm -rf "$dir"
+  fi
+}
+
+case "${1:-} ${2:-}" in
+  "start postgres") start_postgres ;;
+  "stop postgres") stop_postgres ;;
+  "start mariadb") start_mariadb ;;
+  "stop mariadb") stop_mariadb ;;
+  *) echo "usage: $0 start|stop postgres|mariadb" >&2; exit 2 ;;
+esac
