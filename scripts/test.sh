@@ -2,11 +2,21 @@
 # Installs what is missing, builds and runs every test with ctest, printing its summary.
 #   ./scripts/test.sh              the normal build (build/)
 #   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
-# Under CI=true both run.
+# Under CI=true both run. The PostgreSQL tests run against a server this script starts
+# (scripts/servers.sh), or the one BELLOWS_TEST_POSTGRES_URL names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
+
+# A throwaway PostgreSQL server for the PostgreSQL tests, stopped and removed on exit (also when
+# a test fails), unless BELLOWS_TEST_POSTGRES_URL already names one.
+if [ -z "${BELLOWS_TEST_POSTGRES_URL:-}" ]; then
+  trap './scripts/servers.sh stop postgres' EXIT
+  BELLOWS_TEST_POSTGRES_URL="$(./scripts/servers.sh start postgres)"
+  export BELLOWS_TEST_POSTGRES_URL
+  echo "== postgres: $BELLOWS_TEST_POSTGRES_URL"
+fi
 
 run_suite() {
   local dir="$1" type="$2" sanitize="$3"

@@ -47,7 +47,9 @@ class Project {
 
   const std::string& dir() const { return dir_; }
   std::string db_path() const { return dir_ + "/app.db"; }
-  std::string url() const { return "sqlite:" + db_path(); }
+  // The database bellows runs against: the project's SQLite file unless SetUrl chose another.
+  std::string url() const { return url_.empty() ? "sqlite:" + db_path() : url_; }
+  void SetUrl(const std::string& url) { url_ = url; }
   // Writes migrations/<name>.
   void Write(const std::string& name, const std::string& text);
   void Remove(const std::string& name);
@@ -59,6 +61,7 @@ class Project {
 
  private:
   std::string dir_;
+  std::string url_;
 };
 
 std::string ExamplesDir();
