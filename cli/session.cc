@@ -31,6 +31,9 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
                  "Prefix of version names (default: the schema, database or 'main')");
   app.add_option("--lock-timeout", o.lock_timeout,
                  "How long a statement waits for a lock that blocks the application (default 2s)");
+  app.add_option("--concurrent-wait", o.concurrent_wait,
+                 "PostgreSQL: how long CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT wait for "
+                 "older transactions; they block no application (default 0 = no limit)");
   app.add_option("--lock-retries", o.lock_retries,
                  "Retries of a statement that timed out on a lock (default 10)")
       ->check(CLI::NonNegativeNumber);
@@ -125,6 +128,7 @@ Result<RunOptions> Session::MakeRunOptions() {
     return Status::Ok();
   };
   BELLOWS_TRY(duration(options_.lock_timeout, config_.lock_timeout, &r.exec.lock_timeout));
+  BELLOWS_TRY(duration(options_.concurrent_wait, config_.concurrent_wait, &r.exec.concurrent_wait));
   BELLOWS_TRY(duration(options_.lock_wait, config_.lock_wait, &r.lock_wait));
   BELLOWS_TRY(duration(options_.lock_stale, config_.lock_stale, &r.lock_stale));
   BELLOWS_TRY(duration(options_.batch_pause, config_.batch_pause, &r.exec.batch_pause));

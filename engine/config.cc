@@ -40,6 +40,7 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
   BELLOWS_TRY(str("schema", &c.schema));
   BELLOWS_TRY(str("version_prefix", &c.version_prefix));
   BELLOWS_TRY(str("lock_timeout", &c.lock_timeout));
+  BELLOWS_TRY(str("concurrent_wait", &c.concurrent_wait));
   BELLOWS_TRY(str("lock_wait", &c.lock_wait));
   BELLOWS_TRY(str("lock_stale", &c.lock_stale));
   BELLOWS_TRY(str("batch_pause", &c.batch_pause));

@@ -19,7 +19,7 @@ struct ProjectConfig {
   std::optional<std::string> state_schema;
   std::optional<std::string> state_prefix;
   std::optional<std::string> version_prefix;
-  std::optional<std::string> lock_timeout, lock_wait, lock_stale, batch_pause;
+  std::optional<std::string> lock_timeout, concurrent_wait, lock_wait, lock_stale, batch_pause;
   std::optional<long long> lock_retries, batch_size;
   std::optional<bool> require_sum;
   std::vector<std::string> dialects;  // dialects the project targets (validate, lint)

@@ -40,8 +40,14 @@ struct RenderedStep {
   std::vector<std::string> outside_before;  // run before the step's transaction opens
   std::vector<std::string> outside_after;   // run after it commits or rolls back
   bool transactional = true;  // false: each statement commits on its own (CIC, MySQL DDL)
-  std::string lock;           // the lock it takes, in the dialect's words
-  std::string cost;           // "catalog", "scan", "rewrite", "copy", "batched"
+  // A non-transactional step whose lock-timeout retry starts again from its first statement
+  // (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index the first statement drops).
+  bool restart_on_retry = false;
+  // Indexes into `sql` of statements whose lock waits block no application (PostgreSQL
+  // CONCURRENTLY, VALIDATE CONSTRAINT): they wait up to --concurrent-wait, not lock_timeout.
+  std::vector<size_t> patient;
+  std::string lock;  // the lock it takes, in the dialect's words
+  std::string cost;  // "catalog", "scan", "rewrite", "copy", "batched"
   bool blocks_writes = false;
   std::string probe;  // query returning a row when the effect is present ("" = none needed)
 };
@@ -150,6 +156,10 @@ class Connection {
   // How long a statement waits for a lock that blocks other sessions before it fails with
   // kLockTimeout (SQLite busy_timeout, PostgreSQL lock_timeout, MySQL lock_wait_timeout).
   virtual Status SetLockTimeout(Millis timeout) = 0;
+
+  // After a lock timeout: the other sessions holding locks on the target schema's tables, one
+  // line each (who, since when, which lock), for the error message. "" when unknown.
+  virtual std::string DescribeLockHolders() { return ""; }
 
   // The live schema, without bellows' own objects (state tables, _bellows_ triggers and
   // views) but with shadow columns, which are physical.

@@ -1,5 +1,6 @@
 #include "engine/executor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <signal.h>
@@ -33,6 +34,12 @@ Status Executor::WithRetries(const std::string& what, const std::function<Status
       if (!s.ok() && s.code() == Code::kLockTimeout) {
         s.With(what + ": still waiting for a lock after " + std::to_string(tries + 1) +
                " attempts");
+        std::string holders = conn_.DescribeLockHolders();
+        if (!holders.empty()) {
+          s.WithHint("sessions holding locks on the tables:\n" + holders +
+                     "\nend or wait for them, or raise --lock-timeout / --lock-retries, then run "
+                     "the command again");
+        }
       }
       return s;
     }
@@ -65,8 +72,19 @@ Status Executor::InTransaction(const std::function<Status()>& work) {
   });
 }
 
+Status Executor::RunStatement(const RenderedStep& r, size_t i) {
+  bool patient = std::find(r.patient.begin(), r.patient.end(), i) != r.patient.end() &&
+                 options_.concurrent_wait != options_.lock_timeout;
+  if (!patient) return conn_.Execute(r.sql[i]);
+  BELLOWS_TRY(conn_.SetLockTimeout(options_.concurrent_wait));
+  Status s = conn_.Execute(r.sql[i]);
+  Status restored = conn_.SetLockTimeout(options_.lock_timeout);
+  if (s.ok() && !restored.ok() && !conn_.InTransaction()) return restored;
+  return s;
+}
+
 Status Executor::RunStatements(const RenderedStep& r) {
-  for (const std::string& sql : r.sql) BELLOWS_TRY(conn_.Execute(sql));
+  for (size_t i = 0; i < r.sql.size(); ++i) BELLOWS_TRY(RunStatement(r, i));
   for (const StepCheck& check : r.checks) {
     BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(check.query));
     if (!rows.empty()) {
@@ -168,10 +186,21 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
       InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
   row.status = kRunning;
   for (const std::string& sql : r.outside_before) BELLOWS_TRY(conn_.Execute(sql));
-  for (const std::string& sql : r.sql) {
-    Status s =
-        WithRetries("step " + std::to_string(row.step.seq), [&] { return conn_.Execute(sql); });
-    if (!s.ok()) return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
+  std::string what = "step " + std::to_string(row.step.seq);
+  auto fail = [&](Status s) {
+    return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
+  };
+  if (r.restart_on_retry) {
+    Status s = WithRetries(what, [&]() -> Status {
+      for (size_t i = 0; i < r.sql.size(); ++i) BELLOWS_TRY(RunStatement(r, i));
+      return Status::Ok();
+    });
+    if (!s.ok()) return fail(s);
+  } else {
+    for (size_t i = 0; i < r.sql.size(); ++i) {
+      Status s = WithRetries(what, [&] { return RunStatement(r, i); });
+      if (!s.ok()) return fail(s);
+    }
   }
   for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));
   BELLOWS_TRY(InTransaction([&]() -> Status {

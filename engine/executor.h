@@ -19,6 +19,8 @@ namespace bellows {
 
 struct ExecOptions {
   Millis lock_timeout{2000};
+  // Lock waits of statements that block no application (RenderedStep::patient); 0: no limit.
+  Millis concurrent_wait{0};
   int lock_retries = 10;
   int batch_size = 1000;
   Millis batch_pause{0};
@@ -50,6 +52,8 @@ class Executor {
   Status RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo);
   Status RunBackfill(long long batch, StepRow& row);
   Status RunStatements(const RenderedStep& r);
+  // Statement `i` of `r`, under --concurrent-wait when it is patient.
+  Status RunStatement(const RenderedStep& r, size_t i);
   Status WithRetries(const std::string& what, const std::function<Status()>& attempt);
   void Recorded();  // counts commits for the fault point
   void Emit(nlohmann::json event) { events_.Emit(event); }

@@ -215,4 +215,29 @@ Status PostgresConnection::SetLockTimeout(Millis timeout) {
   return Execute("SET lock_timeout = " + std::to_string(ms));
 }
 
+std::string PostgresConnection::DescribeLockHolders() {
+  if (InTransaction()) return "";
+  std::string schema = options_.schema.empty() ? "public" : options_.schema;
+  Result<Rows> rows = Query(
+      "SELECT a.pid, coalesce(nullif(a.application_name, ''), 'no application_name'), "
+      "a.usename, coalesce(a.state, '?'), "
+      "extract(epoch FROM now() - coalesce(a.xact_start, a.query_start))::bigint, "
+      "string_agg(DISTINCT l.mode || ' on ' || c.relname, ', '), "
+      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80) "
+      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "JOIN pg_class c ON c.oid = l.relation "
+      "WHERE l.granted AND l.locktype = 'relation' AND a.pid <> pg_backend_pid() "
+      "AND c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(" +
+      dialect_.QuoteString(dialect_.QuoteIdentifier(schema)) +
+      ") GROUP BY 1, 2, 3, 4, 5, 7 ORDER BY 5 DESC NULLS LAST LIMIT 10");
+  if (!rows.ok()) return "";
+  std::string out;
+  for (const Row& r : rows->rows) {
+    auto v = [&](size_t i) { return r[i].value_or(""); };
+    out += (out.empty() ? "" : "\n") + std::string("  pid ") + v(0) + " " + v(1) + " (user " +
+           v(2) + ", " + v(3) + " for " + v(4) + " s) holds " + v(5) + "; last query: " + v(6);
+  }
+  return out;
+}
+
 }  // namespace bellows::postgres

@@ -32,6 +32,7 @@ class PostgresConnection final : public Connection {
   Status Rollback() override;
   bool InTransaction() const override;
   Status SetLockTimeout(Millis timeout) override;
+  std::string DescribeLockHolders() override;
   Result<Schema> Introspect() override;
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
 
