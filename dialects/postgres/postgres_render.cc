@@ -275,6 +275,8 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
             r.sql = {"DROP INDEX CONCURRENTLY IF EXISTS " + QuoteIdentifier(schema_) + "." +
                          QuoteIdentifier(s.index.name),
                      IndexSql(s.table, s.index, true)};
+            r.restart_on_retry = true;
+            r.patient = {0, 1};
             r.probe =
                 "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN "
                 "pg_namespace n ON "
@@ -292,6 +294,7 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
             RenderedStep r;
             r.transactional = false;
             r.sql = {"DROP INDEX CONCURRENTLY IF EXISTS " + name};
+            r.patient = {0};
             r.lock = "SHARE UPDATE EXCLUSIVE (reads and writes go on)";
             r.cost = "catalog";
             return r;
@@ -317,6 +320,8 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
                        IndexSql(s.table, index, true),
                        "ALTER TABLE " + T + " ADD CONSTRAINT " + QuoteIdentifier(c.name) +
                            " UNIQUE USING INDEX " + QuoteIdentifier(c.name)};
+              r.restart_on_retry = true;
+              r.patient = {1, 2};
               r.probe =
                   "SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN "
                   "pg_namespace n ON "
@@ -346,6 +351,7 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
                                       QuoteIdentifier(s.constraint.name)},
                                      "SHARE UPDATE EXCLUSIVE (reads and writes go on)");
             r.cost = "scan";
+            r.patient = {0};
             return r;
           },
           [&](const steps::DropConstraint& s) -> Result<RenderedStep> {

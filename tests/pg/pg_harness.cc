@@ -18,7 +18,8 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
   size_t scheme = url.find("://");
   size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   size_t query = url.find('?');
-  std::string head = url.substr(0, slash == std::string::npos ? std::min(query, url.size()) : slash);
+  std::string head =
+      url.substr(0, slash == std::string::npos ? std::min(query, url.size()) : slash);
   std::string tail = query == std::string::npos ? "" : url.substr(query);
   return head + "/" + database + tail;
 }
@@ -101,27 +102,31 @@ Table Observable(PgConn& conn, const std::string& schema) {
   Table out = conn.Query(
       "SELECT 'column', table_name, column_name, data_type, is_nullable, "
       "coalesce(column_default, ''), coalesce(character_maximum_length::text, '') "
-      "FROM information_schema.columns WHERE table_schema = " + s +
-      " AND column_name NOT LIKE '\\_bellows%' ORDER BY table_name, ordinal_position");
+      "FROM information_schema.columns WHERE table_schema = " +
+      s + " AND column_name NOT LIKE '\\_bellows%' ORDER BY table_name, ordinal_position");
   for (auto& r : conn.Query("SELECT 'index', tablename, indexname, indexdef FROM pg_indexes "
-                            "WHERE schemaname = " + s + " ORDER BY tablename, indexname"))
+                            "WHERE schemaname = " +
+                            s + " ORDER BY tablename, indexname"))
     out.push_back(r);
-  for (auto& r : conn.Query(
-           "SELECT 'constraint', c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), "
-           "c.convalidated::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-           "WHERE n.nspname = " + s + " ORDER BY 2, 3"))
+  for (auto& r : conn.Query("SELECT 'constraint', c.conrelid::regclass::text, c.conname, "
+                            "pg_get_constraintdef(c.oid), "
+                            "c.convalidated::text FROM pg_constraint c JOIN pg_namespace n ON "
+                            "n.oid = c.connamespace "
+                            "WHERE n.nspname = " +
+                            s + " ORDER BY 2, 3"))
     out.push_back(r);
-  for (auto& r : conn.Query("SELECT 'view', viewname, definition FROM pg_views WHERE schemaname = " +
-                            s + " ORDER BY viewname"))
+  for (auto& r :
+       conn.Query("SELECT 'view', viewname, definition FROM pg_views WHERE schemaname = " + s +
+                  " ORDER BY viewname"))
     out.push_back(r);
   for (auto& r : conn.Query("SELECT 'trigger', tgrelid::regclass::text, tgname FROM pg_trigger t "
                             "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON "
-                            "n.oid = c.relnamespace WHERE NOT tgisinternal AND n.nspname = " + s +
-                            " ORDER BY 2, 3"))
+                            "n.oid = c.relnamespace WHERE NOT tgisinternal AND n.nspname = " +
+                            s + " ORDER BY 2, 3"))
     out.push_back(r);
   for (const auto& t : conn.Query("SELECT table_name FROM information_schema.tables WHERE "
-                                  "table_type = 'BASE TABLE' AND table_schema = " + s +
-                                  " ORDER BY table_name")) {
+                                  "table_type = 'BASE TABLE' AND table_schema = " +
+                                  s + " ORDER BY table_name")) {
     std::string name = "\"" + schema + "\".\"" + t[0] + "\"";
     for (auto& r : conn.Query("SELECT * FROM " + name + " ORDER BY 1")) {
       std::vector<std::string> tagged = {t[0]};

@@ -69,7 +69,8 @@ TEST_CASE("postgres: the shop example applies unchanged, with the same tables as
   CHECK(app.Query("SELECT * FROM order_summary ORDER BY email") ==
         db.Query("SELECT * FROM order_summary ORDER BY email"));
   CHECK(app.Query("SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' "
-                  "AND table_name = 'orders' AND column_name = 'total_cents'") == Table{{"bigint"}});
+                  "AND table_name = 'orders' AND column_name = 'total_cents'") ==
+        Table{{"bigint"}});
   // bellows' state lives in its own schema, and only one version schema is left
   CHECK(app.Query("SELECT count(*) FROM bellows.history") != Table{{"0"}});
   CHECK(app.Query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'public\\_%' ORDER BY 1") ==
@@ -89,17 +90,20 @@ TEST_CASE("postgres: old and new versions read and write side by side; complete 
   PgConn old_app(pg.db.url(), old_setup);
   PgConn new_app(pg.db.url(), new_setup);
   PgConn plain(pg.db.url());  // an application that never chose a version writes as the old one
-  old_app.Must("INSERT INTO products (sku, title, price_cents, legacy_code) "
-               "VALUES ('OLD-1', 'Old title', 100, 'L1')");
+  old_app.Must(
+      "INSERT INTO products (sku, title, price_cents, legacy_code) "
+      "VALUES ('OLD-1', 'Old title', 100, 'L1')");
   new_app.Must("INSERT INTO products (sku, name, price_cents) VALUES ('NEW-1', 'New name', 200)");
   plain.Must("INSERT INTO customers (email, name) VALUES ('plain@x', 'Plain')");
-  new_app.Must("INSERT INTO orders (customer_id, total_cents, currency) "
-               "SELECT id, 2000000000, 'USD' FROM customers WHERE email = 'bob@example.com'");
+  new_app.Must(
+      "INSERT INTO orders (customer_id, total_cents, currency) "
+      "SELECT id, 2000000000, 'USD' FROM customers WHERE email = 'bob@example.com'");
   // a value the old version cannot hold is refused while it is live (docs/postgres.md)
   CHECK(Has(new_app.Exec("UPDATE orders SET total_cents = 5000000000 WHERE currency = 'USD'"),
             "out of range"));
-  old_app.Must("INSERT INTO orders (customer_id, total_cents, status) "
-               "SELECT id, 7, 'paid' FROM customers WHERE email = 'plain@x'");
+  old_app.Must(
+      "INSERT INTO orders (customer_id, total_cents, status) "
+      "SELECT id, 7, 'paid' FROM customers WHERE email = 'plain@x'");
   old_app.Must("UPDATE products SET title = 'Mug!' WHERE sku = 'MUG-1'");
 
   CHECK(new_app.Query("SELECT name FROM products ORDER BY sku") ==
@@ -118,12 +122,15 @@ TEST_CASE("postgres: old and new versions read and write side by side; complete 
   MustRun(p, "complete");
   PgConn after(pg.db.url(), Latest(p));
   CHECK(after.Query("SELECT sku, name FROM products ORDER BY sku") ==
-        Table{{"MUG-1", "Mug!"}, {"NEW-1", "New name"}, {"OLD-1", "Old title"},
+        Table{{"MUG-1", "Mug!"},
+              {"NEW-1", "New name"},
+              {"OLD-1", "Old title"},
               {"TEA-2", "Green tea"}});
   CHECK(after.Query("SELECT total_cents FROM orders ORDER BY id") ==
         Table{{"1850"}, {"2000000000"}, {"7"}});
   CHECK(after.Query("SELECT * FROM order_summary ORDER BY email") ==
-        Table{{"ann@example.com", "1", "1850"}, {"bob@example.com", "1", "2000000000"},
+        Table{{"ann@example.com", "1", "1850"},
+              {"bob@example.com", "1", "2000000000"},
               {"plain@x", "1", "7"}});
   CHECK(after.Query("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'public\\_%'") ==
         Table{{"1"}});
@@ -132,7 +139,8 @@ TEST_CASE("postgres: old and new versions read and write side by side; complete 
         Table{{"0"}});
 }
 
-TEST_CASE("postgres: rollback of an in-flight batch keeps every row written through either version") {
+TEST_CASE(
+    "postgres: rollback of an in-flight batch keeps every row written through either version") {
   PgProject pg;
   Project& p = pg.project;
   p.CopyMigrations(e2e::ExamplesDir() + "/shop/migrations");
@@ -150,10 +158,10 @@ TEST_CASE("postgres: rollback of an in-flight batch keeps every row written thro
   PgConn app(pg.db.url(), old_setup);
   CHECK(app.Query("SELECT sku, title FROM products ORDER BY sku") ==
         Table{{"MUG-1", "Coffee mug"}, {"NEW-1", "New"}, {"OLD-1", "Old"}, {"TEA-2", "Green tea"}});
-  CHECK(app.Query("SELECT nickname FROM customers ORDER BY email") ==
-        Table{{"annie"}, {"bobby"}});
+  CHECK(app.Query("SELECT nickname FROM customers ORDER BY email") == Table{{"annie"}, {"bobby"}});
   CHECK(app.Query("SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' "
-                  "AND table_name = 'orders' AND column_name = 'total_cents'") == Table{{"integer"}});
+                  "AND table_name = 'orders' AND column_name = 'total_cents'") ==
+        Table{{"integer"}});
   CHECK(app.Query("SELECT count(*) FROM information_schema.columns WHERE column_name LIKE "
                   "'\\_bellows%'") == Table{{"0"}});
   Run status = p.Bellows("status");
@@ -175,8 +183,9 @@ TEST_CASE("postgres: writers on both versions during start, backfill and complet
   std::string old_setup = Latest(p);
   {
     PgConn seed(pg.db.url());
-    seed.Must("INSERT INTO accounts (balance, owner) SELECT g, 'o' || g FROM "
-              "generate_series(1, 20000) g");
+    seed.Must(
+        "INSERT INTO accounts (balance, owner) SELECT g, 'o' || g FROM "
+        "generate_series(1, 20000) g");
   }
   p.Write("0002_change.yaml", R"yaml(operations:
   - alter_column:
@@ -202,8 +211,8 @@ TEST_CASE("postgres: writers on both versions during start, backfill and complet
     PgConn c(pg.db.url(), setup);
     for (int i = 1; !stop; ++i) {
       std::string tag = prefix + std::to_string(i);
-      std::string e = c.Exec("INSERT INTO accounts (balance, owner) VALUES (" +
-                             std::to_string(i) + ", '" + tag + "')");
+      std::string e = c.Exec("INSERT INTO accounts (balance, owner) VALUES (" + std::to_string(i) +
+                             ", '" + tag + "')");
       if (e.empty())
         e = c.Exec(std::string("UPDATE accounts SET balance = balance + 1") +
                    (prefix == "o" ? ", owner = owner || '+'" : "") +
@@ -245,7 +254,8 @@ TEST_CASE("postgres: writers on both versions during start, backfill and complet
   CHECK(after.Query("SELECT count(*) FROM accounts") ==
         Table{{std::to_string(20000 + old_ok + new_ok)}});
   CHECK(after.Query("SELECT data_type FROM information_schema.columns WHERE table_schema = "
-                    "'public' AND table_name = 'accounts' AND column_name = 'balance'") == Table{{"bigint"}});
+                    "'public' AND table_name = 'accounts' AND column_name = 'balance'") ==
+        Table{{"bigint"}});
 }
 
 }  // namespace bellows::pgtest
