@@ -83,6 +83,25 @@ Status AlterColumnOp::Plan(BatchBuilder& b) const {
   }
   const bool comment_only =
       comment_ && !type_ && !nullable_ && !default_ && !check_ && !unique_ && !references_;
+  if (!b.IsNew(table_) && !comment_only) {
+    // The contract drops the old column; a foreign key of another table pointing at it would
+    // have to be dropped with it.
+    for (const Table& other : b.old_schema().tables) {
+      for (const Constraint& k : other.constraints) {
+        if (k.kind == ConstraintKind::kForeignKey && k.ref_table == table_ &&
+            std::find(k.ref_columns.begin(), k.ref_columns.end(), column_) != k.ref_columns.end()) {
+          return b
+              .Error(Code::kUnsupported,
+                     "column " + table_ + "." + column_ + " is referenced by foreign key " +
+                         (k.name.empty() ? std::string("(unnamed)") : k.name) + " of table " +
+                         other.name + "; alter_column replaces the column at complete")
+              .WithHint(
+                  "drop the foreign key first (drop_constraint), alter the column, then "
+                  "create the foreign key again (create_constraint), in separate batches");
+        }
+      }
+    }
+  }
   if (!b.IsNew(table_) && !comment_only) BELLOWS_TRY(b.ClaimColumn(table_, column_, false));
   const Column before = *c;
   Column after = before;
