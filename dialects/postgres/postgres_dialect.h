@@ -42,6 +42,10 @@ class PostgresDialect final : public Dialect {
   Result<RenderedStep> RenderSync(const ShadowSync& sync) const;
   Result<RenderedStep> RenderCreateVersion(const VersionSpec& version) const;
   RenderedStep RenderDropVersion(const VersionSpec& version) const;
+  // The trigger filling `t`'s columns hidden from `version` on its writes (TableView::fill).
+  Status AddFillTrigger(const VersionSpec& version, const TableView& t, RenderedStep& r) const;
+  // A DO block dropping every fill trigger of the target schema.
+  std::string DropFillTriggers() const;
   Result<RenderedStep> RenderSwap(const steps::SwapColumn& s, const Schema& physical) const;
 
   DialectOptions options_;

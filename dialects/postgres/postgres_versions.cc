@@ -6,6 +6,7 @@
 // old version (pgroll compares the whole search_path string; "app_v2, public" works here).
 
 #include "dialects/postgres/postgres_dialect.h"
+#include "engine/checksum.h"
 #include "engine/expr_binder.h"
 #include "engine/strings.h"
 
@@ -23,6 +24,27 @@ ColumnResolver NewRow(const PostgresDialect& d,
   };
 }
 
+// PL/pgSQL that sets `writer` to the version that wrote the row: the session setting
+// bellows.version, else the first schema of the effective search path that is the base
+// schema or `new_version` (docs/postgres.md).
+std::string WriterDetection(const PostgresDialect& d, const std::string& schema,
+                            const std::string& new_version) {
+  return "  IF writer IS NULL OR writer = '' THEN\n"
+         "    SELECT s INTO writer FROM unnest(current_schemas(false)) WITH ORDINALITY AS x(s, n)\n"
+         "      WHERE s IN (" +
+         d.QuoteString(schema) + ", " + d.QuoteString(new_version) +
+         ") ORDER BY n LIMIT 1;\n"
+         "  END IF;\n";
+}
+
+// The trigger (and its function) that fills, on the new version's writes, the physical
+// columns its view does not show (TableView::fill): one per table, named after it.
+std::string FillTriggerName(const std::string& table) {
+  std::string name = "_bellows_fill_" + table;
+  if (name.size() > 50) name = name.substr(0, 50);
+  return name + "_" + Sha256Hex(table).substr(0, 8);
+}
+
 }  // namespace
 
 Result<RenderedStep> PostgresDialect::RenderSync(const ShadowSync& sync) const {
@@ -34,20 +56,13 @@ Result<RenderedStep> PostgresDialect::RenderSync(const ShadowSync& sync) const {
     BELLOWS_ASSIGN_OR_RETURN(down, BindColumns(sync.down, lex, NewRow(*this, sync.new_names)));
   }
   const std::string fn = QuoteIdentifier(schema_) + "." + QuoteIdentifier(sync.trigger_name);
-  std::string body =
-      "CREATE OR REPLACE FUNCTION " + fn +
-      "() RETURNS trigger LANGUAGE plpgsql AS $bellows$\n"
-      "DECLARE\n"
-      "  writer text := current_setting('bellows.version', true);\n"
-      "BEGIN\n"
-      "  IF writer IS NULL OR writer = '' THEN\n"
-      "    SELECT s INTO writer FROM unnest(current_schemas(false)) WITH ORDINALITY AS x(s, n)\n"
-      "      WHERE s IN (" +
-      QuoteString(schema_) + ", " + QuoteString(sync.new_version) +
-      ") ORDER BY n LIMIT 1;\n"
-      "  END IF;\n"
-      "  IF writer = " +
-      QuoteString(sync.new_version) + " THEN\n";
+  std::string body = "CREATE OR REPLACE FUNCTION " + fn +
+                     "() RETURNS trigger LANGUAGE plpgsql AS $bellows$\n"
+                     "DECLARE\n"
+                     "  writer text := current_setting('bellows.version', true);\n"
+                     "BEGIN\n" +
+                     WriterDetection(*this, schema_, sync.new_version) +
+                     "  IF writer = " + QuoteString(sync.new_version) + " THEN\n";
   if (!down.empty()) {
     body += "    NEW." + QuoteIdentifier(sync.column) + " := (" + down + ");\n";
   } else {
@@ -99,6 +114,7 @@ Result<RenderedStep> PostgresDialect::RenderCreateVersion(const VersionSpec& ver
       }
     }
     tables.push_back("(" + QuoteString(t.physical) + ", " + QuoteString(t.name) + ")");
+    BELLOWS_TRY(AddFillTrigger(version, t, r));
   }
   if (!tables.empty()) {
     // Whoever may use a base table may use its view (and the version's schema).
@@ -125,10 +141,63 @@ Result<RenderedStep> PostgresDialect::RenderCreateVersion(const VersionSpec& ver
   return r;
 }
 
+Status PostgresDialect::AddFillTrigger(const VersionSpec& version, const TableView& t,
+                                       RenderedStep& r) const {
+  std::vector<std::string> sets;
+  for (const auto& [physical, expr] : t.fill) {
+    if (expr.empty()) continue;  // the column default fills it
+    BELLOWS_ASSIGN_OR_RETURN(std::string bound,
+                             BindColumns(expr, SqlSplitOptions().lex,
+                                         [&](std::string_view n) -> std::optional<std::string> {
+                                           for (const ViewColumn& c : t.columns) {
+                                             if (c.name == n)
+                                               return "NEW." + QuoteIdentifier(c.physical);
+                                           }
+                                           return std::nullopt;
+                                         }));
+    sets.push_back("    NEW." + QuoteIdentifier(physical) + " := (" + bound + ");\n");
+  }
+  if (sets.empty()) return Status::Ok();
+  const std::string name = FillTriggerName(t.physical);
+  const std::string fn = QuoteIdentifier(schema_) + "." + QuoteIdentifier(name);
+  std::string body = "CREATE OR REPLACE FUNCTION " + fn +
+                     "() RETURNS trigger LANGUAGE plpgsql AS $bellows$\n"
+                     "DECLARE\n"
+                     "  writer text := current_setting('bellows.version', true);\n"
+                     "BEGIN\n" +
+                     WriterDetection(*this, schema_, version.name) +
+                     "  IF writer = " + QuoteString(version.name) + " THEN\n";
+  for (const std::string& s : sets) body += s;
+  body += "  END IF;\n  RETURN NEW;\nEND\n$bellows$";
+  r.sql.push_back(body);
+  r.sql.push_back("DROP TRIGGER IF EXISTS " + QuoteIdentifier(name) + " ON " + Table(t.physical));
+  r.sql.push_back("CREATE TRIGGER " + QuoteIdentifier(name) + " BEFORE INSERT OR UPDATE ON " +
+                  Table(t.physical) + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+  return Status::Ok();
+}
+
+std::string PostgresDialect::DropFillTriggers() const {
+  // Fills serve the old version only; once it is gone (contract) or the new version is
+  // (rollback), every fill trigger of the schema goes.
+  return "DO $bellows$ DECLARE r record; BEGIN\n"
+         "  FOR r IN SELECT t.tgname, c.relname, t.tgfoid::regprocedure AS fn FROM pg_trigger t\n"
+         "    JOIN pg_class c ON c.oid = t.tgrelid\n"
+         "    WHERE c.relnamespace = " +
+         QuoteString(QuoteIdentifier(schema_)) +
+         "::regnamespace AND NOT t.tgisinternal\n"
+         "      AND t.tgname LIKE '\\_bellows\\_fill\\_%' LOOP\n"
+         "    EXECUTE format('DROP TRIGGER %I ON %I.%I', r.tgname, " +
+         QuoteString(schema_) +
+         ", r.relname);\n"
+         "    EXECUTE format('DROP FUNCTION IF EXISTS %s', r.fn);\n"
+         "  END LOOP;\nEND $bellows$";
+}
+
 RenderedStep PostgresDialect::RenderDropVersion(const VersionSpec& version) const {
   RenderedStep r;
   r.lock = "ACCESS EXCLUSIVE on the version's views (brief)";
   r.cost = "catalog";
+  r.sql.push_back(DropFillTriggers());
   for (const TableView& t : version.tables) {
     r.sql.push_back("DROP VIEW IF EXISTS " + QuoteIdentifier(version.name) + "." +
                     QuoteIdentifier(t.name));
