@@ -331,10 +331,21 @@ void BatchBuilder::AssignGroups() {
       if (s.backfill || !s.forward.transactional || !s.forward.outside_before.empty())
         one_transaction = false;
     }
+    // A step that waits or scans without blocking the application (VALIDATE CONSTRAINT) runs in
+    // a transaction of its own: sharing one would hold the others' locks during its scan.
+    bool open = false;
     for (size_t k = i; k < j; ++k) {
-      plan_.steps[k].group = one_transaction ? next_group : next_group++;
+      bool alone = !one_transaction || !plan_.steps[k].forward.patient.empty();
+      if (alone) {
+        if (open) ++next_group;
+        plan_.steps[k].group = next_group++;
+        open = false;
+      } else {
+        plan_.steps[k].group = next_group;
+        open = true;
+      }
     }
-    if (one_transaction) ++next_group;
+    if (open) ++next_group;
     i = j;
   }
 }

@@ -371,8 +371,8 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
             return Catalog({"DROP TRIGGER IF EXISTS " + QuoteIdentifier(s.sync.trigger_name) +
                                 " ON " + Table(s.sync.table),
                             "DROP FUNCTION IF EXISTS " + QuoteIdentifier(schema_) + "." +
-                                QuoteIdentifier(s.sync.trigger_name) + "()"},
-                           "SHARE ROW EXCLUSIVE (brief)");
+                                QuoteIdentifier(s.sync.trigger_name) +
+                                "()"});  // DROP TRIGGER: ACCESS EXCLUSIVE
           },
           [&](const steps::Backfill&) -> Result<RenderedStep> {
             RenderedStep r;

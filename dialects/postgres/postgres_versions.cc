@@ -197,12 +197,13 @@ RenderedStep PostgresDialect::RenderDropVersion(const VersionSpec& version) cons
   RenderedStep r;
   r.lock = "ACCESS EXCLUSIVE on the version's views (brief)";
   r.cost = "catalog";
-  r.sql.push_back(DropFillTriggers());
   for (const TableView& t : version.tables) {
     r.sql.push_back("DROP VIEW IF EXISTS " + QuoteIdentifier(version.name) + "." +
                     QuoteIdentifier(t.name));
   }
   r.sql.push_back("DROP SCHEMA IF EXISTS " + QuoteIdentifier(version.name));
+  // After the views: applications lock a view, then its table; so does this step.
+  r.sql.push_back(DropFillTriggers());
   return r;
 }
 

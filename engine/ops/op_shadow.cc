@@ -102,6 +102,24 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     if (c.kind != ConstraintKind::kUnique) b.PendingConstraint(p.table, c);
   }
 
+  // NOT NULL of the new shape: a NOT VALID CHECK (shadow IS NOT NULL), added once the triggers
+  // fill the shadow (before them it would reject the old version's updates) and before the
+  // backfill (after it, its ACCESS EXCLUSIVE request would queue behind the autovacuum the
+  // backfill wakes, and the application's queries behind it), validated at contract so that
+  // SET NOT NULL needs no scan. Dialects without NOT VALID constraints set NOT NULL in the swap.
+  std::string not_null_check;
+  auto add_not_null_check = [&]() -> Status {
+    if (p.final_def.nullable || !b.dialect().Supports(Capability::kNotValidConstraints))
+      return Status::Ok();
+    not_null_check = b.ObjectName("nn_" + ptable + "_" + p.column);
+    Constraint nn = MakeConstraint(not_null_check, ConstraintKind::kCheck);
+    nn.check = b.dialect().QuoteIdentifier(shadow) + " IS NOT NULL";
+    nn.validated = false;
+    BELLOWS_TRY(
+        b.Expand(steps::AddConstraint{ptable, nn, true}, Step(steps::DropConstraint{ptable, nn})));
+    to_validate.push_back(nn);
+    return Status::Ok();
+  };
   if (!p.up.empty()) {
     ShadowSync sync;
     sync.table = ptable;
@@ -121,23 +139,11 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     sync.trigger_name = b.ObjectName("sync_" + ptable + "_" + p.column + "_" +
                                      Sha256Hex(ptable + "\n" + p.column).substr(0, 8));
     BELLOWS_TRY(b.Expand(steps::CreateSync{sync}, Step(steps::DropSync{sync})));
+    BELLOWS_TRY(add_not_null_check());
     BELLOWS_TRY(b.Backfill(steps::Backfill{ptable, key, {{shadow, p.up}}, sync.old_names}));
     b.ContractCleanup(steps::DropSync{sync}, Step(steps::CreateSync{sync}));
   }
-  // NOT NULL of the new shape: a NOT VALID CHECK (shadow IS NOT NULL), added once the triggers
-  // fill the shadow (before them it would reject the old version's updates), validated at
-  // contract so that SET NOT NULL needs no scan.
-  // Dialects without NOT VALID constraints set NOT NULL in the swap itself.
-  std::string not_null_check;
-  if (!p.final_def.nullable && b.dialect().Supports(Capability::kNotValidConstraints)) {
-    not_null_check = b.ObjectName("nn_" + ptable + "_" + p.column);
-    Constraint nn = MakeConstraint(not_null_check, ConstraintKind::kCheck);
-    nn.check = b.dialect().QuoteIdentifier(shadow) + " IS NOT NULL";
-    nn.validated = false;
-    BELLOWS_TRY(
-        b.Expand(steps::AddConstraint{ptable, nn, true}, Step(steps::DropConstraint{ptable, nn})));
-    to_validate.push_back(nn);
-  }
+  if (not_null_check.empty()) BELLOWS_TRY(add_not_null_check());
   if (p.has_old) b.FillOnWrite(p.table, old_physical, p.down);
   for (const Constraint& c : to_validate) {
     b.Contract(steps::ValidateConstraint{p.table, c}, Step(steps::RawSql{}));

@@ -86,8 +86,17 @@ TEST_CASE(
   std::thread runner([&] {
     r = pg.project.Bellows("apply --concurrent-wait 300ms --lock-retries 20 --format json");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   PgConn c(pg.db.url());
+  // wait until the build is seen waiting, then long enough for its 300 ms wait to run out
+  bool seen = false;
+  for (int i = 0; i < 300 && !seen; ++i) {
+    seen = c.Query(
+               "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX "
+               "CONCURRENTLY%' AND datname = current_database()") == Table{{"1"}};
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(seen);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   // the application keeps writing while the index waits
   CHECK(c.Exec("INSERT INTO users (name) VALUES ('during')") == "");
   holder.Must("COMMIT");
