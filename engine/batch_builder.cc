@@ -359,9 +359,23 @@ Result<BatchPlan> BatchBuilder::Finish() {
   bool schemas = dialect().Supports(Capability::kVersionSchemas);
   bool changed =
       std::any_of(maps_.begin(), maps_.end(), [](const auto& m) { return m.second.changed; });
-  if (!input_.direct && (schemas || changed)) {
+  const bool versioned = !input_.direct && (schemas || changed);
+  if (versioned) {
     BELLOWS_TRY(Emit(Phase::kExpand, steps::CreateVersion{plan_.version},
                      Step(steps::DropVersion{plan_.version}), false, last, ""));
+  }
+  // Contract: validations first, while both versions and the triggers still run (they scan
+  // without blocking; a violation fails the contract before anything is dropped); then the old
+  // version goes; then the triggers and the swaps, table by table in one transaction, so no
+  // write falls between a trigger's drop and its column's swap.
+  auto is_validation = [](const Queued& q) {
+    return std::holds_alternative<steps::ValidateConstraint>(q.step);
+  };
+  for (const Queued& q : contract_) {
+    if (is_validation(q))
+      BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
+  }
+  if (versioned) {
     if (!schemas) {
       BELLOWS_TRY(Emit(Phase::kContract, steps::DropVersion{plan_.version},
                        Step(steps::CreateVersion{plan_.version}), false, last, ""));
@@ -372,8 +386,10 @@ Result<BatchPlan> BatchBuilder::Finish() {
   }
   for (const Queued& q : cleanup_)
     BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
-  for (const Queued& q : contract_)
-    BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
+  for (const Queued& q : contract_) {
+    if (!is_validation(q))
+      BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
+  }
   if (!input_.direct && schemas) {
     // The new version stays live after complete: its views are re-made over the final columns.
     maps_.clear();
