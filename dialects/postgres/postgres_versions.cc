@@ -60,7 +60,10 @@ Result<RenderedStep> PostgresDialect::RenderSync(const ShadowSync& sync) const {
                      "() RETURNS trigger LANGUAGE plpgsql AS $bellows$\n"
                      "DECLARE\n"
                      "  writer text := current_setting('bellows.version', true);\n"
-                     "BEGIN\n" +
+                     "BEGIN\n"
+                     "  IF writer = '_backfill' THEN\n"
+                     "    RETURN NEW;  -- the backfill's UPDATE sets the shadow from `up` itself\n"
+                     "  END IF;\n" +
                      WriterDetection(*this, schema_, sync.new_version) +
                      "  IF writer = " + QuoteString(sync.new_version) + " THEN\n";
   if (!down.empty()) {
