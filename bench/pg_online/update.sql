@@ -1,0 +1,2 @@
+\set id random(1, :nrows)
+UPDATE items SET qty = qty + 1 WHERE id = :id;
