@@ -97,6 +97,19 @@ Table PgConn::Query(const std::string& sql) {
 
 int PgConn::Pid() { return impl_->conn.backendpid(); }
 
+std::string Latest(const e2e::Project& p) {
+  e2e::Run r = p.Bellows("latest sql");
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+void MustRun(const e2e::Project& p, const std::string& args) {
+  e2e::Run r = p.Bellows(args);
+  INFO(args, "\n", r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
 Table Observable(PgConn& conn, const std::string& schema) {
   std::string s = "'" + schema + "'";
   Table out = conn.Query(

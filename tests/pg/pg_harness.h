@@ -61,6 +61,11 @@ struct PgProject {
   PgProject() { project.SetUrl(db.url()); }
 };
 
+// `bellows latest sql` of the project (REQUIREs success): an application's connection setup.
+std::string Latest(const e2e::Project& p);
+// Runs bellows with `args`; REQUIREs exit 0, showing its output otherwise.
+void MustRun(const e2e::Project& p, const std::string& args);
+
 // The user schema (columns, indexes, constraints, views outside bellows' schemas) and every row
 // of every user table in `schema`: what a crashed-and-resumed run must leave exactly as a clean
 // one.

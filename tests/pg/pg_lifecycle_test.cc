@@ -20,19 +20,6 @@ using e2e::Run;
 
 namespace {
 
-std::string Latest(const Project& p) {
-  Run r = p.Bellows("latest sql");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r.out;
-}
-
-void MustRun(const Project& p, const std::string& args) {
-  Run r = p.Bellows(args);
-  INFO(args, "\n", r.out, r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 // (table, column) pairs of the user tables, as both dialects name them.
 std::set<std::pair<std::string, std::string>> PgColumns(PgConn& c) {
   std::set<std::pair<std::string, std::string>> out;

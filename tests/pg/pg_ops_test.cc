@@ -47,19 +47,6 @@ operations:
 
 const Table kUserColumns = {{"id"}, {"name"}, {"email"}, {"nickname"}, {"score"}, {"status"}};
 
-std::string Latest(const Project& p) {
-  Run r = p.Bellows("latest sql");
-  INFO(r.out, r.err);
-  REQUIRE(r.exit_code == 0);
-  return r.out;
-}
-
-void MustRun(const Project& p, const std::string& args) {
-  Run r = p.Bellows(args);
-  INFO(args, "\n", r.out, r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 std::string R(int round) { return std::to_string(round); }
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
