@@ -1,5 +1,7 @@
 #include "dialects/open.h"
 
+#include "dialects/mysql/mysql_connection.h"
+#include "dialects/mysql/mysql_dialect.h"
 #include "dialects/postgres/postgres_connection.h"
 #include "dialects/postgres/postgres_dialect.h"
 #include "dialects/sqlite/sqlite_connection.h"
@@ -35,7 +37,9 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& url,
     return std::unique_ptr<Connection>(std::move(conn));
   }
   if (dialect == "mysql") {
-    return BELLOWS_ERR(kUsage, "the " + dialect + " adapter is not built into this bellows yet");
+    BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<mysql::MysqlConnection> conn,
+                             mysql::MysqlConnection::Open(url, options));
+    return std::unique_ptr<Connection>(std::move(conn));
   }
   return UnknownUrl(url);
 }
@@ -45,10 +49,8 @@ Result<std::unique_ptr<Dialect>> OpenDialect(std::string_view name, const Dialec
     return std::unique_ptr<Dialect>(std::make_unique<sqlite::SqliteDialect>(options));
   if (name == "postgres")
     return std::unique_ptr<Dialect>(std::make_unique<postgres::PostgresDialect>(options));
-  if (name == "mysql") {
-    return BELLOWS_ERR(kUnsupported,
-                       "the " + std::string(name) + " adapter is not built into this bellows yet");
-  }
+  if (name == "mysql")
+    return std::unique_ptr<Dialect>(std::make_unique<mysql::MysqlDialect>(options));
   return BELLOWS_ERR(kUsage, "unknown dialect \"" + std::string(name) + "\"")
       .WithHint("use sqlite, postgres or mysql");
 }

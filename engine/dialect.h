@@ -43,6 +43,13 @@ struct RenderedStep {
   // A non-transactional step whose lock-timeout retry starts again from its first statement
   // (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index the first statement drops).
   bool restart_on_retry = false;
+  // Parallel to `sql` (shorter = the rest have none): a query run before the statement; the
+  // statement runs only when it returns a row. Makes non-transactional DDL safe to run again.
+  std::vector<std::string> guards;
+  // A non-transactional step found interrupted ("running") is run again from its first
+  // statement: every statement is harmless when its effect is already there (IF [NOT] EXISTS,
+  // CREATE OR REPLACE, guards). Otherwise `probe` decides, or the executor refuses to guess.
+  bool idempotent = false;
   // Indexes into `sql` of statements whose lock waits block no application (PostgreSQL
   // CONCURRENTLY, VALIDATE CONSTRAINT): they wait up to --concurrent-wait, not lock_timeout.
   std::vector<size_t> patient;

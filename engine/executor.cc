@@ -73,6 +73,10 @@ Status Executor::InTransaction(const std::function<Status()>& work) {
 }
 
 Status Executor::RunStatement(const RenderedStep& r, size_t i) {
+  if (i < r.guards.size() && !r.guards[i].empty()) {
+    BELLOWS_ASSIGN_OR_RETURN(Rows when, conn_.Query(r.guards[i]));
+    if (when.empty()) return Status::Ok();  // its effect is already there
+  }
   bool patient = std::find(r.patient.begin(), r.patient.end(), i) != r.patient.end() &&
                  options_.concurrent_wait != options_.lock_timeout;
   if (!patient) return conn_.Execute(r.sql[i]);
@@ -163,8 +167,8 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   Emit(e);
   auto started = Clock::now();
   if (!undo && row.status == kRunning) {
-    // Killed while this step ran: probe, never guess.
-    if (r.probe.empty()) {
+    // Killed while this step ran: probe, never guess (an idempotent step simply runs again).
+    if (r.probe.empty() && !r.idempotent) {
       return BELLOWS_ERR(kConflict, "step " + std::to_string(row.step.seq) + " (" +
                                         row.step.description +
                                         ") was interrupted while it ran, and bellows cannot "
@@ -174,7 +178,10 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
               "bellows does not guess: check what the statement did, then run bellows rollback to "
               "undo the batch");
     }
-    BELLOWS_ASSIGN_OR_RETURN(Rows found, conn_.Query(r.probe));
+    Rows found;
+    if (!r.probe.empty()) {
+      BELLOWS_ASSIGN_OR_RETURN(found, conn_.Query(r.probe));
+    }
     if (!found.empty()) {
       BELLOWS_TRY(
           InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));

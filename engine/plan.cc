@@ -27,6 +27,10 @@ json ToJson(const RenderedStep& r) {
   if (!r.outside_before.empty()) j["outside_before"] = r.outside_before;
   if (!r.outside_after.empty()) j["outside_after"] = r.outside_after;
   if (!r.probe.empty()) j["probe"] = r.probe;
+  if (r.restart_on_retry) j["restart_on_retry"] = true;
+  if (!r.patient.empty()) j["patient"] = r.patient;
+  if (!r.guards.empty()) j["guards"] = r.guards;
+  if (r.idempotent) j["idempotent"] = true;
   return j;
 }
 
@@ -43,6 +47,10 @@ RenderedStep RenderedStepFromJson(const json& j) {
   r.cost = j.value("cost", "");
   r.blocks_writes = j.value("blocks_writes", false);
   r.probe = j.value("probe", "");
+  r.restart_on_retry = j.value("restart_on_retry", false);
+  r.patient = j.value("patient", std::vector<size_t>{});
+  r.guards = j.value("guards", std::vector<std::string>{});
+  r.idempotent = j.value("idempotent", false);
   return r;
 }
 

@@ -2,20 +2,32 @@
 # Installs what is missing, builds and runs every test with ctest, printing its summary.
 #   ./scripts/test.sh              the normal build (build/)
 #   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
-# Under CI=true both run. The PostgreSQL tests run against a server this script starts
-# (scripts/servers.sh), or the one BELLOWS_TEST_POSTGRES_URL names.
+# Under CI=true both run. The PostgreSQL and MariaDB tests run against servers this script
+# starts (scripts/servers.sh), or the ones BELLOWS_TEST_POSTGRES_URL / BELLOWS_TEST_MYSQL_URL
+# name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 
-# A throwaway PostgreSQL server for the PostgreSQL tests, stopped and removed on exit (also when
-# a test fails), unless BELLOWS_TEST_POSTGRES_URL already names one.
+# Throwaway PostgreSQL and MariaDB servers for their tests, stopped and removed on exit (also
+# when a test fails), unless BELLOWS_TEST_POSTGRES_URL / BELLOWS_TEST_MYSQL_URL name servers.
+started=()
+stop_servers() {
+  for s in "${started[@]}"; do ./scripts/servers.sh stop "$s"; done
+}
+trap stop_servers EXIT
 if [ -z "${BELLOWS_TEST_POSTGRES_URL:-}" ]; then
-  trap './scripts/servers.sh stop postgres' EXIT
+  started+=(postgres)
   BELLOWS_TEST_POSTGRES_URL="$(./scripts/servers.sh start postgres)"
   export BELLOWS_TEST_POSTGRES_URL
   echo "== postgres: $BELLOWS_TEST_POSTGRES_URL"
+fi
+if [ -z "${BELLOWS_TEST_MYSQL_URL:-}" ]; then
+  started+=(mariadb)
+  BELLOWS_TEST_MYSQL_URL="$(./scripts/servers.sh start mariadb)"
+  export BELLOWS_TEST_MYSQL_URL
+  echo "== mariadb: $BELLOWS_TEST_MYSQL_URL"
 fi
 
 run_suite() {

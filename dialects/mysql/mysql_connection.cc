@@ -1,0 +1,139 @@
+#include "dialects/mysql/mysql_connection.h"
+
+#include <algorithm>
+
+#include "dialects/mysql/mysql_session.h"
+#include "engine/strings.h"
+#include "engine/url.h"
+
+namespace bellows::mysql {
+
+namespace {
+
+// ER_ALTER_OPERATION_NOT_SUPPORTED and ..._REASON: the algorithm asked for cannot do it.
+bool AlgorithmRefused(unsigned code) { return code == 1845 || code == 1846; }
+
+}  // namespace
+
+Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const std::string& url,
+                                                               DialectOptions options) {
+  BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<MySession> session, Connect(url));
+  std::string database = session->parsed.database;
+  auto conn = std::unique_ptr<MysqlConnection>(
+      new MysqlConnection(url, std::move(session), std::move(options), database));
+  BELLOWS_ASSIGN_OR_RETURN(Rows version, conn->Query("SELECT VERSION()"));
+  if (!version.empty()) conn->server_version_ = version.rows[0][0].value_or("");
+  return conn;
+}
+
+MysqlConnection::MysqlConnection(std::string url, std::unique_ptr<MySession> session,
+                                 DialectOptions options, std::string database)
+    : url_(std::move(url)),
+      session_(std::move(session)),
+      options_(options),
+      dialect_(options, std::move(database)) {}
+
+MysqlConnection::~MysqlConnection() {
+  if (in_transaction_) {
+    Status ignored = Rollback();
+    (void)ignored;
+  }
+}
+
+std::string MysqlConnection::Describe() const { return MaskUrl(url_); }
+
+std::string MysqlConnection::DatabaseName() const { return dialect_.database(); }
+
+Status MysqlConnection::Execute(std::string_view sql) {
+  if (StartsWithIgnoreCase(sql, "SET @bellows_version")) version_variable_set_ = true;
+  const std::string_view online = kOnlineAlter;
+  const std::string_view copy = kCopyAlter;
+  if (StartsWith(sql, copy)) return Run(*session_, sql.substr(copy.size()), nullptr);
+  if (!StartsWith(sql, online)) return Run(*session_, sql, nullptr);
+  std::string alter(sql.substr(online.size()));
+  Status instant = Run(*session_, alter + ", ALGORITHM=INSTANT", nullptr);
+  if (instant.ok() || !AlgorithmRefused(LastErrno(*session_))) return instant;
+  Status inplace = Run(*session_, alter + ", ALGORITHM=INPLACE, LOCK=NONE", nullptr);
+  if (inplace.ok() || !AlgorithmRefused(LastErrno(*session_))) return inplace;
+  return BELLOWS_ERR(kUnsupported,
+                     "the server would copy the table for this change, blocking writes for the "
+                     "whole copy (" +
+                         inplace.message() + ") in: " + NormalizeSpace(alter).substr(0, 200))
+      .WithHint(
+          "bellows runs ALTER TABLE only as ALGORITHM=INSTANT or INPLACE with LOCK=NONE; change "
+          "the migration (an alter_column with up/down uses a shadow column instead) or run this "
+          "change in a maintenance window with plain SQL");
+}
+
+Result<Rows> MysqlConnection::Query(std::string_view sql) {
+  Rows rows;
+  BELLOWS_TRY(Run(*session_, sql, &rows));
+  return rows;
+}
+
+Status MysqlConnection::Begin() {
+  if (in_transaction_) return BELLOWS_ERR(kInternal, "mysql: a transaction is already open");
+  BELLOWS_TRY(Run(*session_, "START TRANSACTION", nullptr));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status MysqlConnection::EndTransaction(const char* sql) {
+  if (!in_transaction_) return Status::Ok();
+  in_transaction_ = false;
+  Status s = Run(*session_, sql, nullptr);
+  if (version_variable_set_) {
+    // The backfill's marker must not outlive its batch: later writes of bellows (an SQL
+    // migration) are ordinary writes for the triggers.
+    version_variable_set_ = false;
+    Status cleared = Run(*session_, "SET @bellows_version = NULL", nullptr);
+    if (s.ok() && !cleared.ok()) s = cleared;
+  }
+  return s;
+}
+
+Status MysqlConnection::Commit() {
+  if (!in_transaction_) return BELLOWS_ERR(kInternal, "mysql: COMMIT without a transaction");
+  return EndTransaction("COMMIT");
+}
+
+Status MysqlConnection::Rollback() { return EndTransaction("ROLLBACK"); }
+
+Status MysqlConnection::SetLockTimeout(Millis timeout) {
+  // 0 means "no limit" to bellows; to the server it would mean "do not wait".
+  long long seconds = timeout.count() <= 0 ? 31536000 : (timeout.count() + 999) / 1000;
+  seconds = std::clamp<long long>(seconds, 1, 31536000);
+  std::string s = std::to_string(seconds);
+  return Run(*session_,
+             "SET SESSION lock_wait_timeout = " + s + ", SESSION innodb_lock_wait_timeout = " +
+                 std::to_string(std::min<long long>(seconds, 1073741824)),
+             nullptr);
+}
+
+std::string MysqlConnection::DescribeLockHolders() {
+  if (in_transaction_) return "";
+  // Sessions with an open transaction or a table lock, oldest first: the metadata lock an ALTER
+  // waits for is held until their transaction ends.
+  Result<Rows> rows = Query(
+      "SELECT p.ID, p.USER, p.HOST, COALESCE(p.DB, ''), p.COMMAND, p.TIME, COALESCE(p.STATE, ''), "
+      "LEFT(REPLACE(COALESCE(p.INFO, ''), '\\n', ' '), 80), "
+      "COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), '') "
+      "FROM information_schema.PROCESSLIST p "
+      "LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID "
+      "WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump') "
+      "AND (t.trx_id IS NOT NULL OR p.STATE LIKE '%lock%' OR p.COMMAND = 'Sleep' AND "
+      "p.DB = DATABASE()) ORDER BY t.trx_started IS NULL, t.trx_started, p.TIME DESC LIMIT 10");
+  if (!rows.ok()) return "";
+  std::string out;
+  for (const Row& r : rows->rows) {
+    auto v = [&](size_t i) { return r[i].value_or(""); };
+    std::string what = v(8).empty() ? "idle in database " + v(3) + " for " + v(5) + " s"
+                                    : "transaction open for " + v(8) + " s";
+    if (!v(6).empty()) what += ", " + v(6);
+    out += (out.empty() ? "" : "\n") + std::string("  connection ") + v(0) + " (user " + v(1) +
+           " from " + v(2) + ") " + what + "; last query: " + v(7);
+  }
+  return out;
+}
+
+}  // namespace bellows::mysql

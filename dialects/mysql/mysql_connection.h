@@ -1,0 +1,56 @@
+#pragma once
+// A MySQL/MariaDB session through MariaDB Connector/C (mysql_session.h holds the C API side).
+// One connection is used by one thread at a time.
+
+#include <memory>
+#include <string>
+
+#include "dialects/mysql/mysql_dialect.h"
+#include "engine/dialect.h"
+
+namespace bellows::mysql {
+
+struct MySession;
+
+class MysqlConnection final : public Connection {
+ public:
+  // Connects to `url` with bellows' session settings. kConnection when it cannot.
+  static Result<std::unique_ptr<MysqlConnection>> Open(const std::string& url,
+                                                       DialectOptions options);
+  ~MysqlConnection() override;
+
+  const Dialect& dialect() const override { return dialect_; }
+  std::string Describe() const override;
+  std::string ServerVersion() const override { return server_version_; }
+  std::string DatabaseName() const override;
+  // ALTER TABLE statements marked by the dialect (kOnlineAlter) are sent with
+  // ALGORITHM=INSTANT, then ALGORITHM=INPLACE, LOCK=NONE; when both are refused the statement
+  // fails, naming what would copy the table.
+  Status Execute(std::string_view sql) override;
+  Result<Rows> Query(std::string_view sql) override;
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  bool InTransaction() const override { return in_transaction_; }
+  // lock_wait_timeout (metadata locks) and innodb_lock_wait_timeout (row locks), in whole
+  // seconds, rounded up.
+  Status SetLockTimeout(Millis timeout) override;
+  std::string DescribeLockHolders() override;
+  Result<Schema> Introspect() override;
+  Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
+
+ private:
+  MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,
+                  std::string database);
+  Status EndTransaction(const char* sql);
+
+  std::string url_;
+  std::unique_ptr<MySession> session_;
+  DialectOptions options_;
+  MysqlDialect dialect_;
+  std::string server_version_;
+  bool in_transaction_ = false;
+  bool version_variable_set_ = false;  // @bellows_version set by a backfill batch
+};
+
+}  // namespace bellows::mysql

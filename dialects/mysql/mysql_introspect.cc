@@ -1,0 +1,184 @@
+// The live MariaDB schema from information_schema, one query per kind of object, restricted to
+// the target database. Types are COLUMN_TYPE as the server prints it; defaults as MariaDB 10.2+
+// keeps them (string literals quoted, expressions as written). bellows' own objects (state
+// tables, _bellows_ triggers) are left out; shadow columns are physical and kept. A JSON column
+// is LONGTEXT with a json_valid CHECK here: it reads back as type json, without that check.
+
+#include <map>
+#include <set>
+
+#include "dialects/mysql/mysql_connection.h"
+#include "engine/strings.h"
+
+namespace bellows::mysql {
+
+namespace {
+
+std::string Action(const std::optional<std::string>& rule) {
+  std::string r = rule.value_or("");
+  return r == "RESTRICT" || r == "NO ACTION" ? "" : r;  // InnoDB treats both alike
+}
+
+}  // namespace
+
+Result<Schema> MysqlConnection::Introspect() {
+  const std::string prefix = dialect_.QuoteString(
+      ReplaceAll(ReplaceAll(options_.state_prefix, "\\", "\\\\"), "_", "\\_") + "%");
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows tables,
+      Query("SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT "
+            "LIKE " +
+            prefix + " ORDER BY CREATE_TIME, TABLE_NAME"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows columns,
+      Query("SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
+            "COLLATION_NAME, COLUMN_COMMENT, GENERATION_EXPRESSION FROM "
+            "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, "
+            "ORDINAL_POSITION"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows indexes,
+      Query("SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, COLLATION, SUB_PART, "
+            "INDEX_TYPE FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+            "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows checks,
+      Query("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM "
+            "information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY "
+            "TABLE_NAME, CONSTRAINT_NAME"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows fks,
+      Query("SELECT r.TABLE_NAME, r.CONSTRAINT_NAME, r.REFERENCED_TABLE_NAME, r.DELETE_RULE, "
+            "r.UPDATE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA "
+            "FROM information_schema.REFERENTIAL_CONSTRAINTS r JOIN "
+            "information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA "
+            "AND k.TABLE_NAME = r.TABLE_NAME AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME WHERE "
+            "r.CONSTRAINT_SCHEMA = DATABASE() ORDER BY r.TABLE_NAME, r.CONSTRAINT_NAME, "
+            "k.ORDINAL_POSITION"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows views, Query("SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE "
+                        "TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME"));
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows triggers,
+      Query("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, CONCAT(ACTION_TIMING, ' ', "
+            "EVENT_MANIPULATION, ' ', ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE "
+            "TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME NOT LIKE '\\_bellows\\_%' ORDER BY "
+            "EVENT_OBJECT_TABLE, TRIGGER_NAME"));
+
+  Schema schema;
+  std::map<std::string, size_t> index_of;
+  std::map<std::string, std::string> table_collation;
+  for (const Row& r : tables.rows) {
+    Table t;
+    t.name = *r[0];
+    t.comment = r[1].value_or("");
+    table_collation[t.name] = r[2].value_or("");
+    index_of[t.name] = schema.tables.size();
+    schema.tables.push_back(std::move(t));
+  }
+  auto table = [&](const std::optional<std::string>& name) -> Table* {
+    auto it = index_of.find(name.value_or(""));
+    return it == index_of.end() ? nullptr : &schema.tables[it->second];
+  };
+
+  // json_valid checks MariaDB adds to JSON columns: (table, column).
+  std::set<std::pair<std::string, std::string>> json_columns;
+  for (const Row& r : checks.rows) {
+    std::string clause = r[2].value_or("");
+    std::string column = r[1].value_or("");
+    if (r[3] == "Column" && clause == "json_valid(" + dialect_.QuoteIdentifier(column) + ")")
+      json_columns.insert({r[0].value_or(""), column});
+  }
+
+  for (const Row& r : columns.rows) {
+    Table* t = table(r[0]);
+    if (t == nullptr) continue;
+    Column c;
+    c.name = *r[1];
+    c.type = r[2].value_or("");
+    if (json_columns.count({t->name, c.name})) c.type = "json";
+    c.nullable = r[3] == "YES";
+    std::string extra = Lower(r[5].value_or(""));
+    if (extra.find("generated") != std::string::npos) {
+      c.generated = r[8];
+      c.generated_stored = extra.find("stored") != std::string::npos;
+    } else if (r[4] && *r[4] != "NULL") {
+      c.default_expr = r[4];
+    }
+    if (extra.find("auto_increment") != std::string::npos) {
+      c.identity = true;
+      c.identity_detail = "AUTO_INCREMENT";
+    }
+    if (extra.find("on update") != std::string::npos)
+      t->unmodelled.push_back("column " + c.name + " has " + r[5].value_or(""));
+    std::string collation = r[6].value_or("");
+    if (!collation.empty() && collation != table_collation[t->name] && c.type != "json")
+      c.collation = collation;
+    c.comment = r[7].value_or("");
+    t->columns.push_back(std::move(c));
+  }
+
+  std::set<std::pair<std::string, std::string>> fk_names;
+  for (const Row& r : fks.rows) {
+    Table* t = table(r[0]);
+    if (t == nullptr) continue;
+    const std::string name = *r[1];
+    fk_names.insert({t->name, name});
+    if (t->constraints.empty() || t->constraints.back().name != name ||
+        t->constraints.back().kind != ConstraintKind::kForeignKey) {
+      Constraint c;
+      c.name = name;
+      c.kind = ConstraintKind::kForeignKey;
+      c.ref_table = r[2].value_or("");
+      c.on_delete = Action(r[3]);
+      c.on_update = Action(r[4]);
+      if (r[7] && *r[7] != dialect_.database())
+        t->unmodelled.push_back("foreign key " + name + " references " + *r[7] + "." + c.ref_table);
+      t->constraints.push_back(std::move(c));
+    }
+    t->constraints.back().columns.push_back(r[5].value_or(""));
+    t->constraints.back().ref_columns.push_back(r[6].value_or(""));
+  }
+
+  for (const Row& r : checks.rows) {
+    Table* t = table(r[0]);
+    if (t == nullptr || json_columns.count({t->name, r[1].value_or("")})) continue;
+    Constraint c;
+    c.name = *r[1];
+    c.kind = ConstraintKind::kCheck;
+    c.check = r[2].value_or("");
+    t->constraints.push_back(std::move(c));
+  }
+
+  for (const Row& r : indexes.rows) {
+    Table* t = table(r[0]);
+    if (t == nullptr) continue;
+    const std::string name = *r[1];
+    const std::string column = r[3].value_or("");
+    if (name == "PRIMARY") {
+      t->primary_key.push_back(column);
+      continue;
+    }
+    // InnoDB names the index it creates for a foreign key after the key.
+    if (fk_names.count({t->name, name})) continue;
+    if (t->indexes.empty() || t->indexes.back().name != name) {
+      Index index;
+      index.name = name;
+      index.unique = r[2] == "0";
+      std::string type = r[6].value_or("BTREE");
+      if (type != "BTREE") index.method = Lower(type);
+      t->indexes.push_back(std::move(index));
+    }
+    IndexKey key;
+    key.column = column;
+    key.descending = r[4] == "D";
+    if (r[5]) t->unmodelled.push_back("index " + name + " has a prefix length on " + column);
+    t->indexes.back().keys.push_back(std::move(key));
+  }
+
+  for (const Row& r : views.rows) schema.views.push_back({*r[0], r[1].value_or("")});
+  for (const Row& r : triggers.rows) schema.triggers.push_back({*r[0], *r[1], r[2].value_or("")});
+  return schema;
+}
+
+}  // namespace bellows::mysql
