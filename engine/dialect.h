@@ -50,6 +50,9 @@ struct RenderedStep {
   // statement: every statement is harmless when its effect is already there (IF [NOT] EXISTS,
   // CREATE OR REPLACE, guards). Otherwise `probe` decides, or the executor refuses to guess.
   bool idempotent = false;
+  // The first `leading_checks` statements only check the data (they fail, changing nothing,
+  // when it is not fit): a step failing there has not started.
+  size_t leading_checks = 0;
   // Indexes into `sql` of statements whose lock waits block no application (PostgreSQL
   // CONCURRENTLY, VALIDATE CONSTRAINT): they wait up to --concurrent-wait, not lock_timeout.
   std::vector<size_t> patient;

@@ -197,6 +197,17 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   auto fail = [&](Status s) {
     return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
   };
+  // When the first statement fails, nothing ran (each statement is atomic): the step goes back
+  // to pending, so an undo does not need its inverse.
+  bool changed = false;
+  auto not_run = [&](Status s) -> Status {
+    if (!changed && !undo) {
+      Status reset =
+          InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kPending, ""); });
+      if (reset.ok()) row.status = kPending;
+    }
+    return fail(s);
+  };
   if (r.restart_on_retry) {
     Status s = WithRetries(what, [&]() -> Status {
       for (size_t i = 0; i < r.sql.size(); ++i) BELLOWS_TRY(RunStatement(r, i));
@@ -206,7 +217,8 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   } else {
     for (size_t i = 0; i < r.sql.size(); ++i) {
       Status s = WithRetries(what, [&] { return RunStatement(r, i); });
-      if (!s.ok()) return fail(s);
+      if (!s.ok()) return not_run(s);
+      if (i + 1 > r.leading_checks) changed = true;
     }
   }
   for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));

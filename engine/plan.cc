@@ -31,6 +31,7 @@ json ToJson(const RenderedStep& r) {
   if (!r.patient.empty()) j["patient"] = r.patient;
   if (!r.guards.empty()) j["guards"] = r.guards;
   if (r.idempotent) j["idempotent"] = true;
+  if (r.leading_checks > 0) j["leading_checks"] = r.leading_checks;
   return j;
 }
 
@@ -51,6 +52,7 @@ RenderedStep RenderedStepFromJson(const json& j) {
   r.patient = j.value("patient", std::vector<size_t>{});
   r.guards = j.value("guards", std::vector<std::string>{});
   r.idempotent = j.value("idempotent", false);
+  r.leading_checks = j.value("leading_checks", size_t{0});
   return r;
 }
 

@@ -34,6 +34,9 @@ struct ShadowSync {
   // The versions live while the triggers run: a write from `new_version` is the new version's
   // (it fills `column` from `down`); any other writer is the old version (it fills `shadow`).
   std::string new_version;
+  // The new shape's default, for dialects whose shadow column cannot carry it during the window
+  // (MySQL: a default would hide which version wrote); nullopt = none.
+  std::optional<std::string> shadow_default;
 };
 
 // A column of a version's view of a table.

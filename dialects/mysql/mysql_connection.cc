@@ -55,14 +55,15 @@ Status MysqlConnection::Execute(std::string_view sql) {
   if (instant.ok() || !AlgorithmRefused(LastErrno(*session_))) return instant;
   Status inplace = Run(*session_, alter + ", ALGORITHM=INPLACE, LOCK=NONE", nullptr);
   if (inplace.ok() || !AlgorithmRefused(LastErrno(*session_))) return inplace;
-  return BELLOWS_ERR(kUnsupported,
-                     "the server would copy the table for this change, blocking writes for the "
-                     "whole copy (" +
-                         inplace.message() + ") in: " + NormalizeSpace(alter).substr(0, 200))
+  // kDatabase: the step fails and its migration is undone (exit 1), nothing was copied.
+  return BELLOWS_ERR(kDatabase,
+                     "mysql: this ALTER TABLE would copy the table, blocking writes "
+                     "for the whole copy (the server says: " +
+                         LastError(*session_) + "): " + NormalizeSpace(alter).substr(0, 200))
       .WithHint(
           "bellows runs ALTER TABLE only as ALGORITHM=INSTANT or INPLACE with LOCK=NONE; change "
-          "the migration (an alter_column with up/down uses a shadow column instead) or run this "
-          "change in a maintenance window with plain SQL");
+          "the migration (an alter_column with up/down uses a shadow column instead) or make "
+          "this change in a maintenance window");
 }
 
 Result<Rows> MysqlConnection::Query(std::string_view sql) {
@@ -121,8 +122,8 @@ std::string MysqlConnection::DescribeLockHolders() {
       "FROM information_schema.PROCESSLIST p "
       "LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID "
       "WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump') "
-      "AND (t.trx_id IS NOT NULL OR p.STATE LIKE '%lock%' OR p.COMMAND = 'Sleep' AND "
-      "p.DB = DATABASE()) ORDER BY t.trx_started IS NULL, t.trx_started, p.TIME DESC LIMIT 10");
+      "AND (t.trx_id IS NOT NULL OR p.STATE LIKE '%lock%') ORDER BY t.trx_started IS NULL, "
+      "t.trx_started, p.TIME DESC LIMIT 10");
   if (!rows.ok()) return "";
   std::string out;
   for (const Row& r : rows->rows) {

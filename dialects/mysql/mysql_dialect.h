@@ -63,6 +63,10 @@ class MysqlDialect final : public Dialect {
   // The probe of a step: a query over information_schema returning a row when `condition`
   // (over COLUMNS / STATISTICS ...) holds.
   std::string Probe(std::string_view from, std::string_view where) const;
+  // One compound statement: `alter` (renaming `table`.`from` to `to`), then the version
+  // databases' views showing that column defined again with the new name.
+  std::string AlterAndRedefineViews(const std::string& alter, std::string_view table,
+                                    std::string_view from, std::string_view to) const;
   // A query returning a row while that condition does not hold.
   std::string Absent(std::string_view from, std::string_view where) const;
 

@@ -38,6 +38,36 @@ bool IsDml(std::string_view statement) {
 
 }  // namespace
 
+// Views bind to column names here: `alter` renames `table`.`from` to `to`, and the version
+// databases' views naming it are defined again with the new name in the same statement (one
+// compound statement, no round trip between), so the new version's view outage lasts
+// milliseconds. Version views are bellows' own single-table views in databases named after the
+// version prefix; their stored text names the column as `db`.`table`.`from` AS. The ALTER
+// asks for INPLACE (or better: INSTANT), LOCK=NONE.
+std::string MysqlDialect::AlterAndRedefineViews(const std::string& alter, std::string_view table,
+                                                std::string_view from, std::string_view to) const {
+  const std::string prefix = QuoteIdentifier(database_) + "." + QuoteIdentifier(table) + ".";
+  const std::string pattern = QuoteString(prefix + QuoteIdentifier(from) + " AS ");
+  const std::string replacement = QuoteString(prefix + QuoteIdentifier(to) + " AS ");
+  std::string versions = options_.version_prefix.empty() ? database_ : options_.version_prefix;
+  versions =
+      ReplaceAll(ReplaceAll(ReplaceAll(versions, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%";
+  return "BEGIN NOT ATOMIC\n  " + alter +
+         ", ALGORITHM=INPLACE, LOCK=NONE;\n"
+         "  FOR w IN (SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, VIEW_DEFINITION AS d FROM "
+         "information_schema.VIEWS\n"
+         "            WHERE TABLE_SCHEMA LIKE " +
+         QuoteString(versions) + " AND LOCATE(" + pattern +
+         ", VIEW_DEFINITION) > 0) DO\n"
+         "    EXECUTE IMMEDIATE CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER "
+         "VIEW `', REPLACE(w.s, '`', '``'), '`.`', REPLACE(w.n, '`', '``'), '` AS ', "
+         "REPLACE(w.d, " +
+         pattern + ", " + replacement +
+         "));\n"
+         "  END FOR;\n"
+         "END";
+}
+
 std::string MysqlDialect::Probe(std::string_view from, std::string_view where) const {
   std::string schema = from == "REFERENTIAL_CONSTRAINTS" || from == "CHECK_CONSTRAINTS"
                            ? "CONSTRAINT_SCHEMA"
@@ -62,7 +92,7 @@ Result<RenderedStep> MysqlDialect::RenderSwap(const steps::SwapColumn& s,
   std::vector<std::string> after;  // statements once the column has its final name
   RenderedStep r;
   r.transactional = false;
-  r.lock = "exclusive metadata lock (brief); brief view outage until the views are redefined";
+  r.lock = "exclusive metadata lock (brief); the version views are redefined in the same statement";
   r.cost = "catalog";
   // What the old column carries goes with it: its indexes, checks and foreign keys by name (a
   // multi-column index would otherwise silently lose the column).
@@ -127,12 +157,36 @@ Result<RenderedStep> MysqlDialect::RenderSwap(const steps::SwapColumn& s,
       r.lock = "copies the table to add CHECK " + real.name + ": blocks writes for O(rows)";
     }
   }
+  // NOT NULL: a row the window left NULL stops the swap before it starts (the step changes
+  // nothing, so the contract goes back to expanded).
+  if (!s.final_def.nullable) {
+    r.sql.push_back(Guarded(Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
+                                                 " AND COLUMN_NAME = " + QuoteString(s.shadow)),
+                            "BEGIN NOT ATOMIC IF EXISTS (SELECT 1 FROM " + T + " WHERE " +
+                                QuoteIdentifier(s.shadow) +
+                                " IS NULL) THEN SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
+                                QuoteString(("bellows: rows of " + s.table + " have no value for " +
+                                             s.column + ", which becomes NOT NULL")
+                                                .substr(0, 128)) +
+                                "; END IF; END"));
+    r.leading_checks = 1;
+  }
+  // NOT NULL rebuilds the table (INPLACE, writes go on): done on the shadow while the views
+  // still work, so the swap itself is a catalog change.
+  if (!s.final_def.nullable) {
+    Column prepared = final_def;
+    prepared.name = s.shadow;
+    r.sql.push_back(Guarded(
+        Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) + " AND COLUMN_NAME = " +
+                             QuoteString(s.shadow) + " AND IS_NULLABLE = 'YES'"),
+        kOnlineAlter + std::string("ALTER TABLE ") + T + " MODIFY COLUMN " + ColumnSql(prepared)));
+  }
   // The ALTER is atomic and runs only while the shadow is there; the constraints are added
   // only while absent: the whole step can run again after a crash.
-  r.sql.push_back(Guarded(
-      Probe("COLUMNS",
-            "TABLE_NAME = " + QuoteString(s.table) + " AND COLUMN_NAME = " + QuoteString(s.shadow)),
-      kOnlineAlter + std::string("ALTER TABLE ") + T + " " + Join(clauses, ", ")));
+  r.sql.push_back(Guarded(Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
+                                               " AND COLUMN_NAME = " + QuoteString(s.shadow)),
+                          AlterAndRedefineViews("ALTER TABLE " + T + " " + Join(clauses, ", "),
+                                                s.table, s.shadow, s.column)));
   for (std::string& a : after) r.sql.push_back(std::move(a));
   r.idempotent = true;
   return r;
@@ -190,15 +244,14 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
                         " DROP COLUMN IF EXISTS " + QuoteIdentifier(s.column)});
           },
           [&](const steps::RenameColumn& s) -> Result<RenderedStep> {
-            RenderedStep r =
-                Ddl({Guarded(Absent("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
-                                                   " AND COLUMN_NAME = " + QuoteString(s.to)),
-                             kOnlineAlter + std::string("ALTER TABLE ") + Table(s.table) +
-                                 " RENAME COLUMN " + QuoteIdentifier(s.from) + " TO " +
-                                 QuoteIdentifier(s.to))},
-                    "exclusive metadata lock (brief); brief view outage until the "
-                    "views are redefined");
-            return r;
+            return Ddl({Guarded(Absent("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
+                                                      " AND COLUMN_NAME = " + QuoteString(s.to)),
+                                AlterAndRedefineViews(
+                                    "ALTER TABLE " + Table(s.table) + " RENAME COLUMN " +
+                                        QuoteIdentifier(s.from) + " TO " + QuoteIdentifier(s.to),
+                                    s.table, s.from, s.to))},
+                       "exclusive metadata lock (brief); the version views are redefined in the "
+                       "same statement");
           },
           [&](const steps::AlterColumn& s) -> Result<RenderedStep> {
             const bellows::Table* t = physical.FindTable(s.table);
@@ -350,7 +403,9 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
               case ConstraintKind::kUnique:
                 return Ddl({alter + " DROP INDEX IF EXISTS " + QuoteIdentifier(c.name)});
               case ConstraintKind::kForeignKey:
-                return Ddl({alter + " DROP FOREIGN KEY IF EXISTS " + QuoteIdentifier(c.name)});
+                // InnoDB created an index named after the key when no index served it.
+                return Ddl({alter + " DROP FOREIGN KEY IF EXISTS " + QuoteIdentifier(c.name),
+                            alter + " DROP INDEX IF EXISTS " + QuoteIdentifier(c.name)});
               case ConstraintKind::kCheck:
                 return Ddl({alter + " DROP CONSTRAINT IF EXISTS " + QuoteIdentifier(c.name)});
             }
@@ -373,9 +428,22 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
           },
           [&](const steps::CreateSync& s) -> Result<RenderedStep> { return RenderSync(s.sync); },
           [&](const steps::DropSync& s) -> Result<RenderedStep> {
-            return Ddl(
-                {"DROP TRIGGER IF EXISTS " + Table(s.sync.trigger_name.substr(0, 62) + "_i"),
-                 "DROP TRIGGER IF EXISTS " + Table(s.sync.trigger_name.substr(0, 62) + "_u")});
+            // The shadow takes its default before the triggers that supplied it go (the old
+            // version is gone by now: nothing needs change detection any more).
+            RenderedStep r = Ddl({});
+            if (s.sync.shadow_default) {
+              r.sql.push_back(
+                  Guarded(Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.sync.table) +
+                                               " AND COLUMN_NAME = " + QuoteString(s.sync.shadow)),
+                          kOnlineAlter + std::string("ALTER TABLE ") + Table(s.sync.table) +
+                              " ALTER COLUMN " + QuoteIdentifier(s.sync.shadow) + " SET DEFAULT " +
+                              *s.sync.shadow_default));
+            }
+            for (const char* suffix : {"_i", "_u"}) {
+              r.sql.push_back("DROP TRIGGER IF EXISTS " +
+                              Table(s.sync.trigger_name.substr(0, 62) + suffix));
+            }
+            return r;
           },
           [&](const steps::Backfill&) -> Result<RenderedStep> {
             RenderedStep r;

@@ -131,6 +131,8 @@ Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
 
 unsigned LastErrno(MySession& session) { return mysql_errno(session.handle); }
 
+std::string LastError(MySession& session) { return mysql_error(session.handle); }
+
 Status Run(MySession& s, std::string_view sql, Rows* rows) {
   if (mysql_real_query(s.handle, sql.data(), sql.size()) != 0) return Error(s, sql);
   for (;;) {

@@ -33,6 +33,8 @@ Status Run(MySession& session, std::string_view sql, Rows* rows);
 
 // The server error number of the last failure on `session` (0 = none).
 unsigned LastErrno(MySession& session);
+// The server's message for that failure.
+std::string LastError(MySession& session);
 
 // The sql_mode of bellows' sessions; triggers keep the mode they were created under.
 inline constexpr const char* kSqlMode =

@@ -91,17 +91,31 @@ Result<RenderedStep> MysqlDialect::RenderSync(const ShadowSync& sync) const {
           "; END IF;\n";
     }
   }
-  const std::string new_branch =
-      down.empty() ? "    DO 0;\n"
-                   : "    SET NEW." + QuoteIdentifier(sync.column) + " = (" + down + ");\n";
+  // What a write by the new version does: the shadow gets the new shape's default when the
+  // insert left it out (it has no DEFAULT of its own yet), must not be NULL when the new shape
+  // says so, and the old column follows `down`.
+  auto new_branch = [&](bool insert) {
+    std::string b;
+    if (insert && sync.shadow_default)
+      b += "    IF " + S + " IS NULL THEN SET " + S + " = " + *sync.shadow_default + "; END IF;\n";
+    if (sync.not_null)
+      b += "    IF " + S + " IS NULL THEN " +
+           Signal(*this, "23000",
+                  "bellows: " + sync.table + "." + sync.shadow.substr(14) +
+                      " cannot be NULL in the new version") +
+           "; END IF;\n";
+    if (!down.empty()) b += "    SET NEW." + QuoteIdentifier(sync.column) + " = (" + down + ");\n";
+    return b.empty() ? std::string("    DO 0;\n") : b;
+  };
   const std::string old_col = sync.column.empty() ? "" : "NEW." + QuoteIdentifier(sync.column);
   auto trigger = [&](const char* suffix, const char* event, const std::string& detect) {
+    const bool insert = std::string_view(event) == "INSERT";
     return "CREATE OR REPLACE TRIGGER " + Table(TriggerName(sync.trigger_name, suffix)) +
            " BEFORE " + event + " ON " + Table(sync.table) +
            " FOR EACH ROW BEGIN\n"
            "  IF @bellows_version IS NULL OR @bellows_version <> '_backfill' THEN\n"
            "   IF @bellows_version = " +
-           V + " OR (" + kUnset + " AND " + detect + ") THEN\n" + new_branch + "   ELSE\n" +
+           V + " OR (" + kUnset + " AND " + detect + ") THEN\n" + new_branch(insert) + "   ELSE\n" +
            old_branch + "   END IF;\n  END IF;\nEND";
   };
   std::string insert_detect = S + " IS NOT NULL";

@@ -130,6 +130,7 @@ Status PlanShadow(BatchBuilder& b, const ShadowPlan& p) {
     sync.old_names = b.OldNames(ptable);
     sync.new_names = new_names;
     sync.not_null = !p.final_def.nullable;
+    if (!p.final_def.identity) sync.shadow_default = p.final_def.default_expr;
     for (const Constraint& c : p.new_constraints) {
       if (c.kind != ConstraintKind::kUnique) sync.checks.push_back(c);
     }
