@@ -4,9 +4,10 @@
 # status, complete, history and rollback, printing each command before it runs it.
 #   ./scripts/demo.sh              on a SQLite file
 #   ./scripts/demo.sh --postgres   on a throwaway PostgreSQL server (scripts/servers.sh)
+#   ./scripts/demo.sh --mysql      on a throwaway MariaDB server (scripts/servers.sh)
 set -euo pipefail
 mode="${1:-sqlite}"
-case "$mode" in sqlite|--postgres) ;; *) echo "usage: $0 [--postgres]" >&2; exit 2 ;; esac
+case "$mode" in sqlite|--postgres|--mysql) ;; *) echo "usage: $0 [--postgres|--mysql]" >&2; exit 2 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 ./scripts/install-deps.sh
@@ -29,6 +30,18 @@ if [ "$mode" = "--postgres" ]; then
   sql() { printf '\033[36m$ psql (old version) %s\033[0m\n' "$*"; local a=(); for q in "$@"; do a+=(-c "$q"); done; psql -q "$BELLOWS_URL" "${a[@]}"; }
   new_sql() { printf '\033[36m$ psql (new version: bellows latest sql) %s\033[0m\n' "$*"; local a=(-c "$(bellows latest sql)"); for q in "$@"; do a+=(-c "$q"); done; psql -q "$BELLOWS_URL" "${a[@]}"; }
   big=2000000000  # the old version's integer column must hold it while both versions are live
+elif [ "$mode" = "--mysql" ]; then
+  server="$("$root/scripts/servers.sh" start mariadb)"
+  trap '"$root/scripts/servers.sh" stop mariadb' EXIT
+  port="${server##*:}"; port="${port%%/*}"
+  my() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" --table "$@"; }
+  my -e "DROP DATABASE IF EXISTS shop_demo; CREATE DATABASE shop_demo CHARACTER SET utf8mb4"
+  export BELLOWS_URL="${server%/*}/shop_demo"
+  # The old version uses the base database (then its version database); the new one runs
+  # `bellows latest sql` first: USE shop_demo_<version>; SET @bellows_version = ...
+  sql() { printf '\033[36m$ mariadb shop_demo (old version) %s\033[0m\n' "$*"; local q; q="$(printf '%s ' "$@")"; my shop_demo -e "$q"; }
+  new_sql() { printf '\033[36m$ mariadb (new version: bellows latest sql) %s\033[0m\n' "$*"; local q; q="$(bellows latest sql) $(printf '%s ' "$@")"; my -e "$q"; }
+  big=2000000000  # the old version's int column must hold it while both versions are live
 else
   export BELLOWS_URL="sqlite:$work/shop.db"
   sql() { printf '\033[36m$ sqlite3 shop.db %s\033[0m\n' "$*"; sqlite3 -header -column shop.db "$@"; }
@@ -64,7 +77,7 @@ run bellows history
 step "Roll back the newest migration (its down section)"
 run bellows rollback --steps 1
 run bellows status
-if [ "$mode" = "--postgres" ]; then
+if [ "$mode" != "sqlite" ]; then
   printf '\nThe demo ran on %s (removed with its server now)\n' "$BELLOWS_URL"
 else
   printf '\nThe demo database is %s/shop.db\n' "$work"
