@@ -938,3 +938,115 @@ TEST_CASE("mysql crash: apply killed after every recorded step is finished by th
 }
 
 }  // namespace bellows::mytest
+
+namespace bellows::mytest {
+
+namespace {
+
+const char* kItems = R"yaml(description: every identifier here needs quoting
+operations:
+  - create_table:
+      table: Order `Items`
+      columns:
+        - {name: id, type: integer, identity: true, primary_key: true}
+        - {name: select, type: integer}
+        - {name: 'Weird `Name`', type: varchar(50)}
+        - {name: group, type: varchar(20)}
+)yaml";
+
+const char* kItemsChange = R"yaml(operations:
+  - add_column:
+      table: Order `Items`
+      column: {name: 'Total `Sum`', type: bigint, nullable: false, default: "0"}
+      up: '`select` * 10'
+  - alter_column:
+      table: Order `Items`
+      column: select
+      type: bigint
+      up: '`select`'
+      down: '`select`'
+  - rename_column: {table: Order `Items`, from: group, to: Group By}
+  - create_index: {name: 'Order Items `select` idx', table: Order `Items`, columns: [select, 'Weird `Name`']}
+)yaml";
+
+// The table as SQL names it: `Order ``Items```.
+const char* kT = "`Order ``Items```";
+
+void WriteItems(Versions& v, int round) {
+  const std::string o = std::to_string(2 * round + 1), n = std::to_string(2 * round + 2);
+  const std::string t = kT;
+  v.old_app.Must("INSERT INTO " + t + " (`select`, `Weird ``Name```, `group`) VALUES (" + o +
+                 ", 'old" + R(round) + "', 'g" + o + "')");
+  v.new_app.Must("INSERT INTO " + t +
+                 " (`select`, `Weird ``Name```, `Group By`, `Total ``Sum```) VALUES (" + n +
+                 ", 'new" + R(round) + "', 'g" + n + "', 7)");
+  v.old_app.Must("UPDATE " + t + " SET `select` = 6 WHERE `Weird ``Name``` = 'b'");
+  v.new_app.Must("UPDATE " + t + " SET `Group By` = 'gb' WHERE `Weird ``Name``` = 'b'");
+  const std::string these = " WHERE `Weird ``Name``` IN ('a', 'b', 'old" + R(round) + "', 'new" +
+                            R(round) + "') ORDER BY id";
+  CHECK(v.new_app.Query("SELECT `select`, `Weird ``Name```, `Group By`, `Total ``Sum``` FROM " + t +
+                        these) == Table{{"1", "a", "g1", "10"},
+                                        {"6", "b", "gb", "60"},
+                                        {o, "old" + R(round), "g" + o, o + "0"},
+                                        {n, "new" + R(round), "g" + n, "7"}});
+  CHECK(v.old_app.Query("SELECT `select`, `Weird ``Name```, `group` FROM " + t + these) ==
+        Table{{"1", "a", "g1"},
+              {"6", "b", "gb"},
+              {o, "old" + R(round), "g" + o},
+              {n, "new" + R(round), "g" + n}});
+}
+
+}  // namespace
+
+TEST_CASE("mysql lifecycle: hostile identifiers (backticks, spaces, reserved words)") {
+  MyProject my;
+  Project& p = my.project;
+  const std::string& url = my.db.url();
+  const std::string& db = my.db.name();
+  const std::string t = kT;
+  p.Write("0001_items.yaml", kItems);
+  MustRun(p, "apply");
+  {
+    MyConn seed(url);
+    seed.Must("INSERT INTO " + t +
+              " (`select`, `Weird ``Name```, `group`) VALUES (1, 'a', 'g1'), (2, 'b', NULL)");
+  }
+  const std::string old_setup = Latest(p);
+  p.Write("0002_items_change.yaml", kItemsChange);
+  MustRun(p, "start");
+  const std::string new_setup = Latest(p);
+  {
+    Versions v(url, db, old_setup, new_setup);
+    WriteItems(v, 1);
+  }
+  MustRun(p, "rollback");
+  {
+    MyConn conn(url, old_setup);
+    NoBellowsObjects(conn, db);
+    CHECK(Columns(conn, db, "Order `Items`") ==
+          Table{{"id"}, {"select"}, {"Weird `Name`"}, {"group"}});
+  }
+  MustRun(p, "start");
+  {
+    Versions v(url, db, old_setup, new_setup);
+    WriteItems(v, 2);
+  }
+  MustRun(p, "complete");
+  MyConn conn(url, new_setup);
+  NoBellowsObjects(conn, db);
+  CHECK(conn.Query("SELECT `select`, `Weird ``Name```, `Group By`, `Total ``Sum``` FROM " + t +
+                   " ORDER BY id") == Table{{"1", "a", "g1", "10"},
+                                            {"6", "b", "gb", "60"},
+                                            {"3", "old1", "g3", "30"},
+                                            {"4", "new1", "g4", "40"},
+                                            {"5", "old2", "g5", "50"},
+                                            {"6", "new2", "g6", "7"}});
+  CHECK(Columns(conn, db, "Order `Items`") ==
+        Table{{"id"}, {"select"}, {"Weird `Name`"}, {"Group By"}, {"Total `Sum`"}});
+  CHECK(Column(conn, db, "Order `Items`", "select", "DATA_TYPE") == Table{{"bigint"}});
+  CHECK(Nullable(conn, db, "Order `Items`", "Total `Sum`") == Table{{"NO"}});
+  CHECK(IndexParts(conn, db, "Order `Items`", "Order Items `select` idx") ==
+        Table{{"1", "select", "A"}, {"1", "Weird `Name`", "A"}});
+}
+
+}  // namespace bellows::mytest
