@@ -30,4 +30,24 @@ bool IsPortableType(std::string_view type) {
   return false;
 }
 
+std::vector<StepCheck> ViolationChecks(const Dialect& d, const std::string& table,
+                                       const std::string& t, const std::string& ref_sql,
+                                       const Constraint& c) {
+  if (c.kind == ConstraintKind::kCheck) {
+    return {{"SELECT 1 FROM " + t + " WHERE NOT (" + c.check + ") LIMIT 1",
+             "rows of " + table + " violate " + c.name}};
+  }
+  if (c.kind != ConstraintKind::kForeignKey || c.columns.size() != c.ref_columns.size()) return {};
+  std::vector<std::string> present, match;
+  for (size_t i = 0; i < c.columns.size(); ++i) {
+    present.push_back(t + "." + d.QuoteIdentifier(c.columns[i]) + " IS NOT NULL");
+    match.push_back("_bellows_r." + d.QuoteIdentifier(c.ref_columns[i]) + " = " + t + "." +
+                    d.QuoteIdentifier(c.columns[i]));
+  }
+  return {{"SELECT 1 FROM " + t + " WHERE " + Join(present, " AND ") +
+               " AND NOT EXISTS (SELECT 1 FROM " + ref_sql + " AS _bellows_r WHERE " +
+               Join(match, " AND ") + ") LIMIT 1",
+           "rows of " + table + " violate foreign key " + c.name}};
+}
+
 }  // namespace bellows

@@ -70,6 +70,14 @@ struct DialectOptions {
   std::string version_prefix;             // version schema/database prefix ("" = default)
 };
 
+class Dialect;
+// For dialects without NOT VALID: the step check validating `c` (a check or a foreign key) on
+// `table`, which the dialect names `table_sql` (and the referenced table `ref_sql`): a query
+// returning a violating row. Empty for other kinds.
+std::vector<StepCheck> ViolationChecks(const Dialect& d, const std::string& table,
+                                       const std::string& table_sql, const std::string& ref_sql,
+                                       const Constraint& c);
+
 // The portable column types of SPEC 2.1 ("integer", "varchar(255)" ...).
 bool IsPortableType(std::string_view type);
 

@@ -376,24 +376,8 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
             RenderedStep r;
             r.lock = "none (a consistent read of the rows)";
             r.cost = "scan";
-            const Constraint& c = s.constraint;
-            const std::string t = Table(s.table);
-            if (c.kind == ConstraintKind::kCheck) {
-              r.checks.push_back({"SELECT 1 FROM " + t + " WHERE NOT (" + c.check + ") LIMIT 1",
-                                  "rows of " + s.table + " violate " + c.name});
-            } else if (c.kind == ConstraintKind::kForeignKey &&
-                       c.columns.size() == c.ref_columns.size()) {
-              std::vector<std::string> present, match;
-              for (size_t i = 0; i < c.columns.size(); ++i) {
-                present.push_back(t + "." + QuoteIdentifier(c.columns[i]) + " IS NOT NULL");
-                match.push_back("_bellows_r." + QuoteIdentifier(c.ref_columns[i]) + " = " + t +
-                                "." + QuoteIdentifier(c.columns[i]));
-              }
-              r.checks.push_back({"SELECT 1 FROM " + t + " WHERE " + Join(present, " AND ") +
-                                      " AND NOT EXISTS (SELECT 1 FROM " + Table(c.ref_table) +
-                                      " AS _bellows_r WHERE " + Join(match, " AND ") + ") LIMIT 1",
-                                  "rows of " + s.table + " violate foreign key " + c.name});
-            }
+            r.checks = ViolationChecks(*this, s.table, Table(s.table),
+                                       Table(s.constraint.ref_table), s.constraint);
             return r;
           },
           [&](const steps::DropConstraint& s) -> Result<RenderedStep> {

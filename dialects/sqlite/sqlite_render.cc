@@ -251,25 +251,8 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
             RenderedStep r;
             r.lock = "write lock while the rows are read";
             r.cost = "scan";
-            const Constraint& c = s.constraint;
-            const std::string t = QuoteIdentifier(s.table);
-            if (c.kind == ConstraintKind::kCheck) {
-              r.checks.push_back({"SELECT 1 FROM " + t + " WHERE NOT (" + c.check + ") LIMIT 1",
-                                  "rows of " + s.table + " violate " + c.name});
-            } else if (c.kind == ConstraintKind::kForeignKey &&
-                       c.columns.size() == c.ref_columns.size()) {
-              std::vector<std::string> present, match;
-              for (size_t i = 0; i < c.columns.size(); ++i) {
-                present.push_back(t + "." + QuoteIdentifier(c.columns[i]) + " IS NOT NULL");
-                match.push_back("_bellows_r." + QuoteIdentifier(c.ref_columns[i]) + " = " + t +
-                                "." + QuoteIdentifier(c.columns[i]));
-              }
-              r.checks.push_back({"SELECT 1 FROM " + t + " WHERE " + Join(present, " AND ") +
-                                      " AND NOT EXISTS (SELECT 1 FROM " +
-                                      QuoteIdentifier(c.ref_table) + " AS _bellows_r WHERE " +
-                                      Join(match, " AND ") + ") LIMIT 1",
-                                  "rows of " + s.table + " violate foreign key " + c.name});
-            }
+            r.checks = ViolationChecks(*this, s.table, QuoteIdentifier(s.table),
+                                       QuoteIdentifier(s.constraint.ref_table), s.constraint);
             return r;
           },
           [&](const steps::DropConstraint& s) -> Result<RenderedStep> {
