@@ -50,6 +50,21 @@ Command SetupHistory(CLI::App& app) {
                    {"error", h.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.error)}});
             }
             s.out().fields()["history"] = out;
+            std::vector<RepairRow> repairs;
+            if (exists) {
+              BELLOWS_ASSIGN_OR_RETURN(repairs, state.Repairs());
+            }
+            nlohmann::json jr = nlohmann::json::array();
+            if (!repairs.empty()) s.out().Line("repairs:");
+            for (const RepairRow& r : repairs) {
+              s.out().Line("  " + r.at + " " + r.by + " " + r.action + ": " + r.detail);
+              jr.push_back({{"id", r.id},
+                            {"at", r.at},
+                            {"by", r.by},
+                            {"action", r.action},
+                            {"detail", r.detail}});
+            }
+            s.out().fields()["repairs"] = jr;
             return Status::Ok();
           }};
 }

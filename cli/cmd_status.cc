@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "engine/drift.h"
 #include "engine/strings.h"
 
 namespace bellows::cli {
@@ -132,6 +133,26 @@ Command SetupStatus(CLI::App& app) {
           s.out().Line("problem: " + p.ToString());
         }
         f["problems"] = problems;
+        // The drift result, as bellows drift reports it (SPEC 7: status shows it, exit 0).
+        f["drift"] = nullptr;
+        if (inv.state_exists) {
+          StateStore state(*conn);
+          Result<Schema> live = conn->Introspect();
+          Result<DriftReport> drift =
+              live.ok() ? DetectDrift(state, *live) : Result<DriftReport>(live.status());
+          if (!drift.ok()) {
+            s.out().Line("drift: unknown (" + drift.status().message() + ")");
+          } else if (!drift->recorded) {
+            s.out().Line("drift: not checked (no schema recorded yet)");
+          } else if (!drift->drifted()) {
+            s.out().Line("drift: none");
+          } else {
+            s.out().Line(
+                "drift: " + Count(static_cast<long long>(drift->changes.size()), "change") +
+                " made outside bellows (bellows drift lists them)");
+          }
+          if (drift.ok()) f["drift"] = ToJson(*drift);
+        }
         // When the directory did not load, every applied file looks missing: say it once.
         if (loaded.ok()) s.out().Warnings(inv.warnings);
         return Status::Ok();

@@ -29,6 +29,8 @@ Command SetupStatus(CLI::App& app);
 Command SetupHistory(CLI::App& app);
 Command SetupLatest(CLI::App& app);
 Command SetupRepair(CLI::App& app);
+Command SetupDrift(CLI::App& app);
+Command SetupBaseline(CLI::App& app);
 
 // Shared by apply/start/complete/rollback: prints a run's report (text lines and JSON fields).
 void ReportRun(Session& s, const RunReport& report, const std::string& verb);

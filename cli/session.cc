@@ -44,6 +44,8 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--batch-size", o.batch_size, "Rows per backfill batch (default 1000)")
       ->check(CLI::PositiveNumber);
   app.add_option("--batch-pause", o.batch_pause, "Pause between backfill batches (default 0)");
+  app.add_flag("--allow-drift", o.allow_drift,
+               "Run although the schema was changed outside bellows (the run records that it did)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");
   app.add_flag("-q,--quiet", o.quiet, "No progress lines on stderr");
 }
@@ -145,6 +147,7 @@ Result<RunOptions> Session::MakeRunOptions() {
   if (const char* fault = std::getenv("BELLOWS_FAULT_AFTER_STEP"))
     r.exec.fault_after = std::atoi(fault);
   r.require_sum = config_.require_sum.value_or(false);
+  r.allow_drift = options_.allow_drift;
   r.version_prefix = MakeDialectOptions().version_prefix;
   char host[256] = {0};
   gethostname(host, sizeof host - 1);

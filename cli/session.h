@@ -24,6 +24,7 @@ struct GlobalOptions {
   int batch_size = 0;     // 0: not given (CLI11 refuses 0)
   bool verbose = false;
   bool quiet = false;
+  bool allow_drift = false;
 };
 
 class Session {

@@ -390,6 +390,25 @@ Result<BatchPlan> BatchBuilder::Finish() {
     if (!is_validation(q))
       BELLOWS_TRY(Emit(Phase::kContract, q.step, q.inverse, q.destructive, q.migration, q.op));
   }
+  if (input_.direct && schemas && input_.previous) {
+    // Rollback of completed migrations: the live version's views name the columns the undo
+    // drops or changes (PostgreSQL refuses the drop, MariaDB would keep broken views), so the
+    // version goes first, and the version the database lands on is made over the final tables.
+    BELLOWS_TRY(Emit(Phase::kExpand, steps::DropVersion{*input_.previous},
+                     Step(steps::CreateVersion{*input_.previous}), false, 0, ""));
+    std::rotate(plan_.steps.begin(), plan_.steps.end() - 1, plan_.steps.end());
+    for (size_t i = 0; i < plan_.steps.size(); ++i) plan_.steps[i].seq = static_cast<int>(i) + 1;
+    if (!input_.version_name.empty()) {
+      maps_.clear();
+      plan_.version = BuildVersion();
+      plan_.latest_sql = dialect().LatestSql(plan_.version);
+      BELLOWS_TRY(Emit(Phase::kExpand, steps::CreateVersion{plan_.version},
+                       Step(steps::DropVersion{plan_.version}), false, last, ""));
+    } else {
+      plan_.version = VersionSpec{};
+      plan_.latest_sql.clear();
+    }
+  }
   if (!input_.direct && schemas) {
     // The new version stays live after complete: its views are re-made over the final columns.
     maps_.clear();

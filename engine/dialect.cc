@@ -50,4 +50,10 @@ std::vector<StepCheck> ViolationChecks(const Dialect& d, const std::string& tabl
            "rows of " + table + " violate foreign key " + c.name}};
 }
 
+bool IsVersionName(std::string_view name, std::string_view prefix) {
+  return name.size() > prefix.size() + 1 && name.substr(0, prefix.size()) == prefix &&
+         name[prefix.size()] == '_' && name[prefix.size() + 1] >= '0' &&
+         name[prefix.size() + 1] <= '9';
+}
+
 }  // namespace bellows

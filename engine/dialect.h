@@ -78,6 +78,10 @@ std::vector<StepCheck> ViolationChecks(const Dialect& d, const std::string& tabl
                                        const std::string& table_sql, const std::string& ref_sql,
                                        const Constraint& c);
 
+// Whether `name` is a version schema/database name made from `prefix` (SPEC 4.1:
+// "<prefix>_<version>", versions start with a digit). Introspection lists those as bellows'.
+bool IsVersionName(std::string_view name, std::string_view prefix);
+
 // The portable column types of SPEC 2.1 ("integer", "varchar(255)" ...).
 bool IsPortableType(std::string_view type);
 

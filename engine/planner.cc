@@ -21,7 +21,9 @@ BatchInput Input(const PlanRequest& r, const Schema& base,
   in.previous = previous;
   in.direct = r.direct;
   in.split_on_conflict = r.split;
-  in.version_name = VersionName(r.version_prefix, last_version, r.dialect->MaxIdentifierLength());
+  in.version_name = VersionName(r.version_prefix, r.landing_version.value_or(last_version),
+                                r.dialect->MaxIdentifierLength());
+  if (r.landing_version && r.landing_version->empty()) in.version_name.clear();
   return in;
 }
 

@@ -18,7 +18,10 @@ struct PlanRequest {
   std::optional<VersionSpec> previous;
   std::string version_prefix;  // "main", the PostgreSQL schema, the MySQL database
   bool split = false;
-  bool direct = false;         // blocking plan (rollback of completed migrations)
+  bool direct = false;  // blocking plan (rollback of completed migrations)
+  // direct: the version the database lands on, which names the batch's version ("" = none
+  // left; otherwise the last pending migration names it).
+  std::optional<std::string> landing_version;
   size_t max_batches = 0;      // 0 = all
   bool one_per_batch = false;  // every migration its own batch (offline validation)
 };

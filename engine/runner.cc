@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/data_checks.h"
+#include "engine/drift.h"
 #include "engine/plan_file.h"
 #include "engine/schema_json.h"
 #include "engine/strings.h"
@@ -255,13 +256,34 @@ std::vector<std::string> Runner::VersionsOf(long long batch) const {
   return out;
 }
 
-Status Runner::Finish(long long batch, const std::string& state, RunReport* report) {
+Result<Runner::Captured> Runner::Capture() {
   BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
-  std::string fingerprint = Fingerprint(live);
+  return Captured{Fingerprint(live), CanonicalJson(live).dump()};
+}
+
+Status Runner::CheckDrift(RunReport* report) {
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  BELLOWS_ASSIGN_OR_RETURN(DriftReport drift, DetectDrift(state_, live));
+  if (!drift.set_aside.empty()) {
+    report->warnings.push_back(
+        std::to_string(drift.set_aside.size()) + " change(s) on objects interrupted batch " +
+        std::to_string(drift.interrupted_batch) + " touches were not checked for drift");
+  }
+  if (!drift.drifted()) return Status::Ok();
+  if (!options_.allow_drift) return DriftError(drift);
+  std::vector<std::string> lines;
+  for (const SchemaChange& c : drift.changes) lines.push_back(c.Line());
+  report->warnings.push_back("proceeding despite drift (--allow-drift): " + Join(lines, "; "));
+  return exec_->InTransaction(
+      [&] { return state_.LogRepair(options_.applied_by, "allow-drift", Join(lines, "\n")); });
+}
+
+Status Runner::Finish(long long batch, const std::string& state, RunReport* report) {
+  BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
   BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, state, ""));
-    BELLOWS_TRY(state_.SaveSnapshot(fingerprint, CanonicalJson(live).dump()));
-    return state_.SetHistoryState(batch, state, "", fingerprint);
+    BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
+    return state_.SetHistoryState(batch, state, "", now.fingerprint);
   }));
   report->batch = batch;
   report->batch_state = state;
@@ -281,7 +303,9 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
       [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
   Status undo = exec_->Undo(batch, rows);
   if (undo.ok()) {
+    BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
     BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+      BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
       BELLOWS_TRY(state_.SetBatchState(batch, kRolledBack, cause.message()));
       BELLOWS_TRY(state_.SetHistoryState(batch, kRolledBack, "", ""));
       return state_.SetHistoryStateFor(batch, failed_version, kFailed, cause.message());
@@ -315,9 +339,11 @@ Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* re
   if (!s.ok() && s.code() == Code::kConflict)
     return s.WithMigration(MigrationId(FirstNotDone(rows)));
   if (!s.ok()) return UndoBatch(batch, rows, s, report);
+  BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
   return exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
-    return state_.SetHistoryState(batch, kExpanded, "", "");
+    BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
+    return state_.SetHistoryState(batch, kExpanded, "", now.fingerprint);
   });
 }
 
@@ -353,7 +379,9 @@ Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* 
                        s.message() + "; undoing the contract steps failed too: " + undo.message())
         .WithHint("bellows status shows what is left");
   }
+  BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
   BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
     BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, s.message()));
     return state_.SetHistoryState(batch, kExpanded, s.message(), "");
   }));

@@ -24,6 +24,7 @@ struct RunOptions {
   bool allow_missing = false;
   bool complete_in_flight = false;  // apply: complete a batch that `start` started
   bool allow_data_loss = false;
+  bool allow_drift = false;  // run although the schema drifted; the run records that it did
   bool require_sum = false;
   int rollback_steps = 0;   // rollback --steps N
   std::string rollback_to;  // rollback --to VERSION
@@ -81,9 +82,22 @@ class Runner {
   Status ResolveFailed(RunReport* report);
   // bellows repair --accept-checksums: record the current checksums of edited applied files.
   Status AcceptChecksums(RunReport* report);
+  // bellows repair --accept-drift: record the live schema as bellows' own after review.
+  Status AcceptDrift(RunReport* report);
+  // bellows baseline VERSION: record the directory's migrations up to VERSION as applied,
+  // without running them, with the live schema's fingerprint (SPEC 6).
+  Status Baseline(const std::string& version, RunReport* report);
 
  private:
   Status Open();  // state tables, lock, executor
+  // Stops the run with kDrift when the schema changed outside bellows (SPEC 6), unless
+  // --allow-drift, which proceeds and records that it did. Once per run, before any change.
+  Status CheckDrift(RunReport* report);
+  // The live schema as this run leaves it, for recording (fingerprint and snapshot).
+  struct Captured {
+    std::string fingerprint, snapshot;
+  };
+  Result<Captured> Capture();
   Status Acquire();
   std::string VersionPrefix() const;
   // The inventory under the lock. `strict`: the directory's problems (an edited or missing

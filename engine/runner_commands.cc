@@ -24,6 +24,7 @@ Status Runner::Start(RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
   report->warnings = inv.warnings;
+  BELLOWS_TRY(CheckDrift(report));
   if (inv.in_flight) {
     const BatchRow& b = *inv.in_flight;
     if (b.state == kStarting) {
@@ -66,6 +67,7 @@ Status Runner::Complete(RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
   report->warnings = inv.warnings;
+  BELLOWS_TRY(CheckDrift(report));
   if (!inv.in_flight) {
     report->nothing_to_do = true;
     report->lines.push_back("nothing to do: no batch is in flight");
@@ -90,6 +92,7 @@ Status Runner::Apply(RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
   report->warnings = inv.warnings;
+  BELLOWS_TRY(CheckDrift(report));
   if (inv.in_flight) {
     const BatchRow& b = *inv.in_flight;
     if (b.state == kFailed) {
@@ -139,6 +142,7 @@ Status Runner::ApplyPlan(const PlanDocument& doc, RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh());
   report->warnings = inv.warnings;
+  BELLOWS_TRY(CheckDrift(report));
   if (inv.in_flight) {
     return InFlightConflict(*inv.in_flight, "a saved plan runs only when no batch is in flight")
         .WithHint("complete or roll back that batch, then make the plan again");
@@ -165,6 +169,7 @@ Status Runner::Rollback(RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
   report->warnings = inv.warnings;
+  BELLOWS_TRY(CheckDrift(report));
   if (!inv.in_flight) {
     if (options_.rollback_steps > 0 || !options_.rollback_to.empty())
       return RollbackCompleted(inv, report);
@@ -274,6 +279,10 @@ Status Runner::RollbackCompleted(const Inventory& inv, RunReport* report) {
   for (const Migration& m : inverse_migrations) req.pending.push_back(&m);
   req.version_prefix = VersionPrefix();
   req.direct = true;
+  BELLOWS_ASSIGN_OR_RETURN(std::optional<BatchRow> last, state_.LastCompleted());
+  if (last && !last->version.name.empty()) req.previous = Finalized(last->version);
+  req.landing_version =
+      applied.size() > targets.size() ? applied[targets.size()]->version : std::string();
   BELLOWS_ASSIGN_OR_RETURN(PlannedBatches planned, PlanBatches(req));
   if (planned.batches.empty()) return Status::Ok();
   BatchPlan& plan = planned.batches.front();

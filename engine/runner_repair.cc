@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/drift.h"
 #include "engine/runner.h"
+#include "engine/schema_json.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -74,6 +76,92 @@ Status Runner::AcceptChecksums(RunReport* report) {
   }
   report->warnings.push_back(
       "accepted edits are not applied to the database; write a new migration for a change");
+  return Status::Ok();
+}
+
+Status Runner::AcceptDrift(RunReport* report) {
+  BELLOWS_TRY(Open());
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
+  report->warnings = inv.warnings;
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  BELLOWS_ASSIGN_OR_RETURN(DriftReport drift, DetectDrift(state_, live));
+  if (drift.recorded && !drift.drifted() && drift.set_aside.empty()) {
+    report->nothing_to_do = true;
+    report->lines.push_back("nothing to accept: the schema is as bellows recorded it");
+    return Status::Ok();
+  }
+  std::vector<std::string> lines;
+  for (const SchemaChange& c : drift.changes) lines.push_back(c.Line());
+  for (const SchemaChange& c : drift.set_aside) lines.push_back(c.Line());
+  std::string detail = drift.recorded ? "fingerprint " + drift.recorded_fingerprint.substr(0, 12) +
+                                            " -> " + drift.live_fingerprint.substr(0, 12)
+                                      : "first fingerprint " + drift.live_fingerprint.substr(0, 12);
+  if (!lines.empty()) detail += ":\n" + Join(lines, "\n");
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BELLOWS_TRY(state_.SetFingerprint(drift.live_fingerprint, CanonicalJson(live).dump()));
+    return state_.LogRepair(options_.applied_by, "accept-drift", detail);
+  }));
+  for (const std::string& line : lines) report->lines.push_back("accepted " + line);
+  report->lines.push_back("recorded the live schema (fingerprint " +
+                          drift.live_fingerprint.substr(0, 12) + ") as bellows' own");
+  return Status::Ok();
+}
+
+Status Runner::Baseline(const std::string& version, RunReport* report) {
+  std::optional<Version> upto = Version::Parse(version);
+  if (!upto) {
+    return BELLOWS_ERR(kUsage, "baseline " + version + ": not a version")
+        .WithHint("give the version of the last migration the database already has");
+  }
+  BELLOWS_TRY(Open());
+  BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
+  report->warnings = inv.warnings;
+  if (!inv.history.empty()) {
+    return BELLOWS_ERR(kConflict,
+                       "baseline adopts a database bellows has not migrated yet; this "
+                       "one has " +
+                           std::to_string(inv.history.size()) + " history row(s)")
+        .WithHint("bellows status shows what is recorded; bellows repair fixes a record");
+  }
+  std::vector<const Migration*> adopted;
+  for (const Migration& m : dir_.migrations) {
+    if (m.kind != MigrationKind::kRepeatable && !(*upto < m.version)) adopted.push_back(&m);
+  }
+  BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
+  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+    BatchRow b;
+    b.state = kCompleted;
+    b.command = "baseline";
+    b.kind = "forward";
+    b.applied_by = options_.applied_by;
+    BELLOWS_ASSIGN_OR_RETURN(long long id, state_.InsertBatch(b));
+    BELLOWS_TRY(state_.SetBatchState(id, kCompleted, ""));
+    for (const Migration* m : adopted) {
+      HistoryRow h;
+      h.version = m->VersionText();
+      h.name = m->name;
+      h.file = m->file;
+      h.kind = MigrationKindName(m->kind);
+      h.checksum = m->checksum;
+      h.down_checksum = m->down_checksum;
+      h.batch_id = id;
+      h.state = kCompleted;
+      h.applied_by = options_.applied_by;
+      h.bellows_version = BELLOWS_VERSION;
+      h.fingerprint = now.fingerprint;
+      h.irreversible = "adopted by bellows baseline without running it";
+      BELLOWS_TRY(state_.InsertHistory(h));
+    }
+    BELLOWS_TRY(state_.SetHistoryState(id, kCompleted, "", now.fingerprint));
+    BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
+    return state_.LogRepair(options_.applied_by, "baseline",
+                            "adopted the database at version " + upto->canonical() + " (" +
+                                std::to_string(adopted.size()) + " migration file(s))");
+  }));
+  for (const Migration* m : adopted) report->applied.push_back(m->VersionText());
+  report->lines.push_back("baselined at " + upto->canonical() + ": " +
+                          std::to_string(adopted.size()) +
+                          " migration(s) recorded as applied without running them");
   return Status::Ok();
 }
 

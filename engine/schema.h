@@ -128,6 +128,11 @@ class Schema {
   std::vector<Trigger> triggers;
   std::vector<Sequence> sequences;
   bool opaque = false;  // SQL bellows could not follow touched unnamed objects (offline only)
+  // bellows' own objects found by introspection, one line each ("schema public_3", "view
+  // public_3.users", "trigger _bellows_sync_users on users"): state tables and shadow columns
+  // are not listed. Drift compares them with the recorded set (SPEC 6); the planner ignores
+  // them.
+  std::vector<std::string> bellows_objects;
 
   const Table* FindTable(std::string_view name) const;
   Table* FindTable(std::string_view name);

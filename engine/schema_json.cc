@@ -161,6 +161,7 @@ json ToJson(const Schema& s) {
   for (const Sequence& q : s.sequences)
     j["sequences"].push_back({{"name", q.name}, {"owned_by", q.owned_by}});
   if (s.opaque) j["opaque"] = true;
+  if (!s.bellows_objects.empty()) j["bellows_objects"] = s.bellows_objects;
   return j;
 }
 
@@ -177,6 +178,7 @@ Schema SchemaFromJson(const json& j) {
     s.sequences.push_back({Get<std::string>(q, "name"), Get<std::string>(q, "owned_by")});
   }
   s.opaque = Get<bool>(j, "opaque");
+  s.bellows_objects = Get<std::vector<std::string>>(j, "bellows_objects");
   return s;
 }
 
@@ -216,10 +218,16 @@ json CanonicalJson(const Schema& s) {
   json sequences = json::array();
   for (const Sequence& q : s.sequences)
     sequences.push_back({{"name", q.name}, {"owned_by", q.owned_by}});
-  return {{"tables", sorted_by_name(tables)},
-          {"views", sorted_by_name(views)},
-          {"triggers", sorted_by_name(triggers)},
-          {"sequences", sorted_by_name(sequences)}};
+  json out = {{"tables", sorted_by_name(tables)},
+              {"views", sorted_by_name(views)},
+              {"triggers", sorted_by_name(triggers)},
+              {"sequences", sorted_by_name(sequences)}};
+  if (!s.bellows_objects.empty()) {
+    std::vector<std::string> owned = s.bellows_objects;
+    std::sort(owned.begin(), owned.end());
+    out["bellows_objects"] = owned;
+  }
+  return out;
 }
 
 std::string Fingerprint(const Schema& s) { return Sha256Hex(CanonicalJson(s).dump()); }

@@ -174,7 +174,7 @@ Result<std::optional<BatchRow>> StateStore::LastCompleted() {
   BELLOWS_ASSIGN_OR_RETURN(Rows rows,
                            conn_.Query(std::string("SELECT ") + kBatchColumns + " FROM " +
                                        d_.StateTable("batches") + " WHERE state = '" + kCompleted +
-                                       "' AND kind = 'forward' ORDER BY id DESC LIMIT 1"));
+                                       "' AND version_name <> '' ORDER BY id DESC LIMIT 1"));
   if (rows.empty()) return std::optional<BatchRow>();
   return std::optional<BatchRow>(ToBatch(rows.rows[0]));
 }
@@ -292,6 +292,15 @@ Status StateStore::LogRepair(const std::string& by, const std::string& action,
                        Quote(detail) + ")");
 }
 
+Result<std::vector<RepairRow>> StateStore::Repairs() {
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT id, at, by_whom, action, detail FROM " +
+                                                  d_.StateTable("repairs") + " ORDER BY id"));
+  std::vector<RepairRow> out;
+  for (const Row& r : rows.rows)
+    out.push_back({Int(r[0]), Str(r[1]), Str(r[2]), Str(r[3]), Str(r[4])});
+  return out;
+}
+
 Status StateStore::ResolveBatch(long long batch, const std::string& by, const std::string& note) {
   BELLOWS_TRY(conn_.Execute("UPDATE " + d_.StateTable("batches") + " SET state = '" + kRolledBack +
                             "', finished_at = " + Quote(NowUtc()) + ", error = " + Quote(note) +
@@ -325,6 +334,20 @@ Result<std::optional<std::string>> StateStore::Snapshot(const std::string& finge
                                        " WHERE fingerprint = " + Quote(fingerprint)));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(Str(rows.rows[0][0]));
+}
+
+Result<std::string> StateStore::RecordedFingerprint() {
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT value FROM " + d_.StateTable("meta") +
+                                                  " WHERE name = 'fingerprint'"));
+  return rows.empty() ? std::string() : Str(rows.rows[0][0]);
+}
+
+Status StateStore::SetFingerprint(const std::string& fingerprint, const std::string& snapshot) {
+  BELLOWS_TRY(SaveSnapshot(fingerprint, snapshot));
+  BELLOWS_TRY(
+      conn_.Execute("DELETE FROM " + d_.StateTable("meta") + " WHERE name = 'fingerprint'"));
+  return conn_.Execute("INSERT INTO " + d_.StateTable("meta") +
+                       " (name, value) VALUES ('fingerprint', " + Quote(fingerprint) + ")");
 }
 
 }  // namespace bellows

@@ -58,6 +58,12 @@ struct HistoryRow {
   std::string error;
 };
 
+// A row of the repairs table: who did what, when (SPEC 6).
+struct RepairRow {
+  long long id = 0;
+  std::string at, by, action, detail;
+};
+
 struct StepRow {
   PlannedStep step;
   std::string migration_version;
@@ -79,8 +85,8 @@ class StateStore {
   Result<std::optional<BatchRow>> Batch(long long id);
   // The newest batch that is not completed or rolled back.
   Result<std::optional<BatchRow>> InFlight();
-  // The newest completed forward batch (its version is live; a rollback of completed
-  // migrations is a batch of kind "rollback").
+  // The newest completed batch that left a version live: a forward batch, or a rollback of
+  // completed migrations (it lands on the version below them).
   Result<std::optional<BatchRow>> LastCompleted();
   Result<std::vector<StepRow>> Steps(long long batch);
 
@@ -107,7 +113,12 @@ class StateStore {
                         const std::string& down_checksum, const std::string& by,
                         const std::string& note);
   Status LogRepair(const std::string& by, const std::string& action, const std::string& detail);
+  Result<std::vector<RepairRow>> Repairs();
   Result<std::optional<std::string>> Snapshot(const std::string& fingerprint);
+  // The fingerprint of the schema as bellows last left it (SPEC 6); "" before the first
+  // recorded run. SetFingerprint also keeps the snapshot it stands for.
+  Result<std::string> RecordedFingerprint();
+  Status SetFingerprint(const std::string& fingerprint, const std::string& snapshot);
 
   std::string Quote(std::string_view s) const { return d_.QuoteString(s); }
 

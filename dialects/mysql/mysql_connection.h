@@ -43,6 +43,7 @@ class MysqlConnection final : public Connection {
   MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,
                   std::string database);
   Status EndTransaction(const char* sql);
+  Result<std::vector<std::string>> BellowsObjects();
 
   std::string url_;
   std::unique_ptr<MySession> session_;

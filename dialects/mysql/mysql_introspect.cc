@@ -176,9 +176,46 @@ Result<Schema> MysqlConnection::Introspect() {
     t->indexes.back().keys.push_back(std::move(key));
   }
 
-  for (const Row& r : views.rows) schema.views.push_back({*r[0], r[1].value_or("")});
+  // MariaDB qualifies every name in a view with the database: left out, so two databases with
+  // the same views (staging, production) read the same.
+  const std::string own = dialect_.QuoteIdentifier(dialect_.database()) + ".";
+  for (const Row& r : views.rows)
+    schema.views.push_back({*r[0], ReplaceAll(r[1].value_or(""), own, "")});
   for (const Row& r : triggers.rows) schema.triggers.push_back({*r[0], *r[1], r[2].value_or("")});
+  BELLOWS_ASSIGN_OR_RETURN(schema.bellows_objects, BellowsObjects());
   return schema;
+}
+
+// bellows' own objects (drift compares them with the recorded set): _bellows_ triggers in the
+// database, and the version databases with their views.
+Result<std::vector<std::string>> MysqlConnection::BellowsObjects() {
+  const std::string prefix =
+      options_.version_prefix.empty() ? dialect_.database() : options_.version_prefix;
+  const std::string like = dialect_.QuoteString(
+      ReplaceAll(ReplaceAll(ReplaceAll(prefix, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%");
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows rows,
+      Query("SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
+            "WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE '\\_bellows\\_%' "
+            "UNION ALL SELECT 'database', SCHEMA_NAME, NULL FROM information_schema.SCHEMATA "
+            "WHERE SCHEMA_NAME LIKE " +
+            like +
+            " UNION ALL SELECT 'view', TABLE_NAME, TABLE_SCHEMA FROM information_schema.TABLES "
+            "WHERE TABLE_TYPE = 'VIEW' AND TABLE_SCHEMA LIKE " +
+            like));
+  std::vector<std::string> out;
+  for (const Row& r : rows.rows) {
+    const std::string kind = r[0].value_or(""), name = r[1].value_or("");
+    const std::string other = r[2].value_or("");
+    if (kind == "database") {
+      if (IsVersionName(name, prefix)) out.push_back("database " + name);
+    } else if (kind == "view") {
+      if (IsVersionName(other, prefix)) out.push_back("view " + other + "." + name);
+    } else {
+      out.push_back("trigger " + name + " on " + other);
+    }
+  }
+  return out;
 }
 
 }  // namespace bellows::mysql

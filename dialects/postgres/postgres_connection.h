@@ -38,6 +38,7 @@ class PostgresConnection final : public Connection {
 
  private:
   PostgresConnection(std::string url, std::unique_ptr<PgSession> session, DialectOptions options);
+  Result<std::vector<std::string>> BellowsObjects();
 
   std::string url_;
   std::unique_ptr<PgSession> session_;

@@ -237,7 +237,52 @@ Result<Schema> PostgresConnection::Introspect() {
   for (const Row& r : views.rows) schema.views.push_back({*r[0], r[1].value_or("")});
   for (const Row& r : triggers.rows) schema.triggers.push_back({*r[0], *r[1], r[2].value_or("")});
   for (const Row& r : sequences.rows) schema.sequences.push_back({*r[0], r[1].value_or("")});
+  BELLOWS_ASSIGN_OR_RETURN(schema.bellows_objects, BellowsObjects());
   return schema;
+}
+
+// bellows' own objects (drift compares them with the recorded set): _bellows_ triggers,
+// functions and views in the target schema, and the version schemas with their views.
+Result<std::vector<std::string>> PostgresConnection::BellowsObjects() {
+  const std::string S = dialect_.QuoteString(dialect_.schema());
+  const std::string prefix =
+      options_.version_prefix.empty() ? dialect_.schema() : options_.version_prefix;
+  const std::string like = dialect_.QuoteString(
+      ReplaceAll(ReplaceAll(ReplaceAll(prefix, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%");
+  BELLOWS_ASSIGN_OR_RETURN(
+      Rows rows,
+      Query("SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = "
+            "t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " +
+            S +
+            " AND t.tgname LIKE '\\_bellows\\_%' "
+            "UNION ALL SELECT 'function', p.proname, NULL FROM pg_proc p JOIN pg_namespace n ON "
+            "n.oid = p.pronamespace WHERE n.nspname = " +
+            S +
+            " AND p.proname LIKE '\\_bellows\\_%' "
+            "UNION ALL SELECT 'view', c.relname, NULL FROM pg_class c JOIN pg_namespace n ON n.oid "
+            "= c.relnamespace WHERE n.nspname = " +
+            S +
+            " AND c.relkind IN ('v', 'm') AND c.relname LIKE '\\_bellows\\_%' "
+            "UNION ALL SELECT 'schema', n.nspname, NULL FROM pg_namespace n WHERE n.nspname LIKE " +
+            like +
+            " UNION ALL SELECT 'view', c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON "
+            "n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname LIKE " +
+            like));
+  std::vector<std::string> out;
+  for (const Row& r : rows.rows) {
+    const std::string kind = r[0].value_or(""), name = r[1].value_or("");
+    const std::string other = r[2].value_or("");
+    if (kind == "schema") {
+      if (IsVersionName(name, prefix)) out.push_back("schema " + name);
+    } else if (kind == "view" && !other.empty()) {
+      if (IsVersionName(other, prefix)) out.push_back("view " + other + "." + name);
+    } else if (kind == "trigger") {
+      out.push_back("trigger " + name + " on " + other);
+    } else {
+      out.push_back(kind + " " + name);
+    }
+  }
+  return out;
 }
 
 }  // namespace bellows::postgres

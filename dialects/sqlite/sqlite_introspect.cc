@@ -106,9 +106,13 @@ Result<Schema> SqliteConnection::Introspect() {
       auto it = table_index.find(*r[2]);
       if (idx.ok() && it != table_index.end())
         schema.tables[it->second].indexes.push_back(idx->index);
-    } else if (type == "view" && r[3] && !StartsWith(name, "_bellows_")) {
+    } else if (StartsWith(name, "_bellows_") && (type == "view" || type == "trigger")) {
+      // bellows' own (drift compares them with the recorded set)
+      schema.bellows_objects.push_back(type + " " + name +
+                                       (type == "trigger" ? " on " + *r[2] : ""));
+    } else if (type == "view" && r[3]) {
       schema.views.push_back({name, *r[3]});
-    } else if (type == "trigger" && r[3] && !StartsWith(name, "_bellows_")) {
+    } else if (type == "trigger" && r[3]) {
       schema.triggers.push_back({name, *r[2], *r[3]});
     }
   }

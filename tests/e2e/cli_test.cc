@@ -151,7 +151,11 @@ TEST_CASE("cli: plan --out then apply --plan runs the saved plan; a stale one is
   SUBCASE("refused once the database changed") {
     Db db(p.db_path());
     db.Must("CREATE TABLE sneaky (id INTEGER)");
+    // The change is drift first (exit 3); run anyway, the plan is stale (exit 7).
     Run apply = p.Bellows("apply --plan plan.json");
+    CHECK(apply.exit_code == 3);
+    CHECK(Has(apply.err, "+ table sneaky"));
+    apply = p.Bellows("apply --plan plan.json --allow-drift");
     CHECK(apply.exit_code == 7);
     CHECK(Has(apply.err, "the saved plan is stale: schema fingerprint"));
   }
