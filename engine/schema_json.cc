@@ -184,9 +184,12 @@ Schema SchemaFromJson(const json& j) {
 
 json CanonicalJson(const Schema& s) {
   auto sorted_by_name = [](json arr) {
+    // By name; only unnamed objects (SQLite constraints) fall back to their whole text.
     std::sort(arr.begin(), arr.end(), [](const json& a, const json& b) {
-      return std::make_pair(a.value("name", ""), a.dump()) <
-             std::make_pair(b.value("name", ""), b.dump());
+      const std::string& na = a.at("name").get_ref<const std::string&>();
+      const std::string& nb = b.at("name").get_ref<const std::string&>();
+      if (na != nb) return na < nb;
+      return a.dump() < b.dump();
     });
     return arr;
   };

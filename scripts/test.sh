@@ -2,7 +2,8 @@
 # Installs what is missing, builds and runs every test with ctest, printing its summary.
 #   ./scripts/test.sh              the normal build (build/)
 #   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
-# Under CI=true both run. The PostgreSQL and MariaDB tests run against servers this script
+# Under CI=true both run (the sanitizer build without the PostgreSQL and MariaDB suites,
+# for time: see below). The PostgreSQL and MariaDB tests run against servers this script
 # starts (scripts/servers.sh), or the ones BELLOWS_TEST_POSTGRES_URL / BELLOWS_TEST_MYSQL_URL
 # name.
 set -euo pipefail
@@ -33,19 +34,24 @@ fi
 # One more ctest job than cores: the database suites spend much of their time waiting on the
 # servers, so three suites side by side finish sooner on a 2-core machine.
 run_suite() {
-  local dir="$1" type="$2" sanitize="$3"
+  local dir="$1" type="$2" sanitize="$3" exclude="${4:-}"
   echo "== build: $dir ($type${sanitize:+, sanitizers: $sanitize})"
   ./scripts/build.sh "$dir" "$type" "$sanitize"
-  echo "== test: $dir"
+  echo "== test: $dir${exclude:+ (without the labels $exclude)}"
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    ctest --test-dir "$dir" --output-on-failure -j "$(( $(nproc 2>/dev/null || echo 2) + 1 ))"
+    ctest --test-dir "$dir" --output-on-failure -j "$(( $(nproc 2>/dev/null || echo 2) + 1 ))" \
+    ${exclude:+-LE "$exclude"}
 }
 
 case "${1:-}" in
   --sanitize) run_suite build-asan Debug address,undefined ;;
   "")
     run_suite build RelWithDebInfo ""
-    if [ "${CI:-}" = "true" ]; then run_suite build-asan Debug address,undefined; fi
+    # CI also runs the engine and the SQLite suites under the sanitizers. The PostgreSQL and
+    # MariaDB suites take 9 minutes more under them (every bellows process is a Debug ASan
+    # binary), which would put CI over its 25-minute budget: `--sanitize` runs them, and is
+    # run before an issue is resolved (docs/decisions.md 28).
+    if [ "${CI:-}" = "true" ]; then run_suite build-asan Debug address,undefined "postgres|mysql"; fi
     ;;
   *) echo "usage: $0 [--sanitize]" >&2; exit 2 ;;
 esac
