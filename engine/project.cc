@@ -88,7 +88,8 @@ std::string NextVersion(const Directory& dir) {
   return std::to_string(std::stoll(last->version.canonical()) + 1);
 }
 
-Result<std::string> NewMigration(const Directory& dir, const std::string& slug, bool sql) {
+Result<std::string> NewMigration(const Directory& dir, const std::string& slug, bool sql,
+                                 const std::string& given) {
   static const std::regex kSlug("^[a-z0-9][a-z0-9_]*$");
   if (!std::regex_match(slug, kSlug)) {
     return BELLOWS_ERR(kInvalid, "\"" + slug + "\" is not a valid migration name")
@@ -108,6 +109,7 @@ Result<std::string> NewMigration(const Directory& dir, const std::string& slug, 
                                "  #     table: users\n"
                                "  #     column: {name: email, type: text}\n";
   if (!sql) text += "  []\n";
+  if (!given.empty()) text = given;
   BELLOWS_TRY(WriteNew(path, text));
   std::string sum = SumFilePath(dir);
   if (fs::exists(sum)) {

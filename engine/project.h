@@ -23,8 +23,10 @@ Result<InitResult> InitProject(const std::string& config_path, const std::string
 // width, else the UTC time YYYYMMDDhhmmss (always above the highest version).
 std::string NextVersion(const Directory& dir);
 
-// Writes <version>_<slug>.yaml (or .sql) and appends it to bellows.sum when that exists.
+// Writes <version>_<slug>.yaml (or .sql), with `text` or else a template, and appends it to
+// bellows.sum when that exists.
 // kInvalid for a slug that is not [a-z0-9_]; kUsage when the file cannot be written.
-Result<std::string> NewMigration(const Directory& dir, const std::string& slug, bool sql);
+Result<std::string> NewMigration(const Directory& dir, const std::string& slug, bool sql,
+                                 const std::string& text = "");
 
 }  // namespace bellows

@@ -127,23 +127,17 @@ class Differ {
     if (c.comment != d.comment) change("comment " + Quoted(c.comment) + " -> " + Quoted(d.comment));
   }
 
-  // Constraints match by name; unnamed ones (SQLite) by what they say.
   void Constraints(const Table& t, const Table& u) {
-    auto key = [](const Constraint& c) { return c.name.empty() ? DescribeConstraint(c) : c.name; };
-    std::map<std::string, const Constraint*> before, after;
-    for (const Constraint& c : t.constraints) before[key(c)] = &c;
-    for (const Constraint& c : u.constraints) after[key(c)] = &c;
-    for (const auto& [k, c] : before) {
-      auto it = after.find(k);
-      if (it == after.end()) {
+    for (const auto& [c, d] : PairConstraints(t, u)) {
+      if (d == nullptr) {
         Add('-', "constraint", t.name, c->name, DescribeConstraint(*c));
-      } else if (!(*c == *it->second)) {
-        Add('~', "constraint", t.name, c->name,
-            DescribeConstraint(*c) + " -> " + DescribeConstraint(*it->second));
+      } else if (c == nullptr) {
+        Add('+', "constraint", t.name, d->name, DescribeConstraint(*d));
+      } else if (DescribeConstraint(*c) != DescribeConstraint(*d) ||
+                 (!c->name.empty() && !d->name.empty() && !(*c == *d))) {
+        Add('~', "constraint", t.name, c->name.empty() ? d->name : c->name,
+            DescribeConstraint(*c) + " -> " + DescribeConstraint(*d));
       }
-    }
-    for (const auto& [k, c] : after) {
-      if (before.count(k) == 0) Add('+', "constraint", t.name, c->name, DescribeConstraint(*c));
     }
   }
 
@@ -192,6 +186,39 @@ int KindRank(const std::string& kind) {
 }
 
 }  // namespace
+
+std::vector<std::pair<const Constraint*, const Constraint*>> PairConstraints(const Table& before,
+                                                                             const Table& after) {
+  std::vector<std::pair<const Constraint*, const Constraint*>> out;
+  std::vector<const Constraint*> left;
+  std::set<const Constraint*> taken;
+  for (const Constraint& c : before.constraints) {
+    const Constraint* match = nullptr;
+    for (const Constraint& d : after.constraints) {
+      if (!c.name.empty() && d.name == c.name) match = &d;
+    }
+    if (match != nullptr) {
+      out.emplace_back(&c, match);
+      taken.insert(match);
+    } else {
+      left.push_back(&c);
+    }
+  }
+  for (const Constraint* c : left) {
+    const Constraint* match = nullptr;
+    for (const Constraint& d : after.constraints) {
+      if (match == nullptr && !taken.count(&d) && (c->name.empty() || d.name.empty()) &&
+          DescribeConstraint(*c) == DescribeConstraint(d))
+        match = &d;
+    }
+    if (match != nullptr) taken.insert(match);
+    out.emplace_back(c, match);
+  }
+  for (const Constraint& d : after.constraints) {
+    if (!taken.count(&d)) out.emplace_back(nullptr, &d);
+  }
+  return out;
+}
 
 std::string DescribeIndex(const Index& index) {
   std::vector<std::string> keys;

@@ -31,6 +31,11 @@ std::vector<SchemaChange> DiffSchemas(const Schema& before, const Schema& after)
 
 nlohmann::json ToJson(const SchemaChange& change);
 
+// The constraints of two versions of a table, paired: by name, and an unnamed one (SQLite)
+// with one that says the same thing. A side is nullptr when the other has no partner.
+std::vector<std::pair<const Constraint*, const Constraint*>> PairConstraints(const Table& before,
+                                                                             const Table& after);
+
 // "(email, created_at DESC)" and the like: one-line descriptions used in changes.
 std::string DescribeIndex(const Index& index);
 std::string DescribeConstraint(const Constraint& constraint);

@@ -16,6 +16,11 @@ namespace bellows {
 
 inline constexpr int kStateSchemaVersion = 1;
 
+// The state tables' names, without the dialect's prefix or schema ("lock" is SQLite's runner
+// lock table). Introspection leaves them out.
+inline constexpr const char* kStateTableNames[] = {"meta",      "batches", "history", "steps",
+                                                   "snapshots", "repairs", "lock"};
+
 // Batch states (SPEC 4.1).
 inline constexpr const char* kStarting = "starting";
 inline constexpr const char* kExpanded = "expanded";

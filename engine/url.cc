@@ -63,4 +63,18 @@ std::string UrlDialect(std::string_view url) {
   return "";
 }
 
+std::string UrlWithDatabase(std::string_view url, std::string_view database) {
+  size_t scheme = url.find("://");
+  size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t query = url.find('?', start);
+  size_t slash = url.find('/', start);
+  if (slash == std::string_view::npos || (query != std::string_view::npos && slash > query)) {
+    slash = query == std::string_view::npos ? url.size() : query;
+    return std::string(url.substr(0, slash)) + "/" + std::string(database) +
+           std::string(url.substr(slash));
+  }
+  return std::string(url.substr(0, slash + 1)) + std::string(database) +
+         (query == std::string_view::npos ? "" : std::string(url.substr(query)));
+}
+
 }  // namespace bellows

@@ -8,14 +8,14 @@
 
 #include "dialects/sqlite/sqlite_connection.h"
 #include "engine/ddl_parser.h"
+#include "engine/state.h"
 #include "engine/strings.h"
 
 namespace bellows::sqlite {
 
 Result<Schema> SqliteConnection::Introspect() {
-  static const char* kStateTables[] = {"meta", "history", "steps", "batches", "lock", "snapshots"};
   std::set<std::string> state;
-  for (const char* t : kStateTables) state.insert(options_.state_prefix + t);
+  for (const char* t : kStateTableNames) state.insert(options_.state_prefix + t);
   auto internal = [&](const std::string& name) {
     return StartsWith(name, "sqlite_") || state.count(name) > 0;
   };

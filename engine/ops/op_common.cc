@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/expr_binder.h"
+#include "engine/generate.h"
 #include "engine/strings.h"
 
 namespace bellows {
@@ -11,7 +12,17 @@ Status ReadDialectText(FieldReader& r, std::string_view key, DialectText* out, b
   Status s;
   const Node* child = r.Child(key, required, &s);
   if (!s.ok() || child == nullptr) return s;
+  // bellows diff leaves "{{review: ...}}" where a person must decide (a conversion, what NULLs
+  // become): such a file must not run until someone has.
+  auto unreviewed = [&](const Node& at, const std::string& text) -> Status {
+    if (text.find(kReviewPlaceholder) == std::string::npos) return Status::Ok();
+    return r.Error(at, "field \"" + std::string(key) + "\" still holds the placeholder " + text)
+        .WithHint(
+            "bellows diff left it for review: replace it with the expression you want (the "
+            "suggestion follows \"review:\"), then run bellows hash");
+  };
   if (child->is_scalar()) {
+    BELLOWS_TRY(unreviewed(*child, child->scalar));
     *out = DialectText(child->scalar);
     return Status::Ok();
   }
@@ -29,6 +40,7 @@ Status ReadDialectText(FieldReader& r, std::string_view key, DialectText* out, b
     }
     if (!value.is_scalar())
       return r.Error(value, "field \"" + std::string(key) + "." + dialect + "\" must be a string");
+    BELLOWS_TRY(unreviewed(value, value.scalar));
     texts[dialect] = value.scalar;
   }
   *out = DialectText::PerDialect(std::move(texts));
