@@ -22,6 +22,12 @@ const char* kBase = R"yaml(operations:
       columns:
         - {name: id, type: integer, primary_key: true}
         - {name: msg, type: text}
+  - create_table:
+      table: scratchpad
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: note, type: varchar(20)}
+  - create_index: {name: users_age_idx, table: users, columns: [age]}
 )yaml";
 
 std::string ReadFile(const std::string& path) {
@@ -72,7 +78,8 @@ void GeneratedMigrationRoundTrips(GenerateTarget& t) {
     INFO(op);
     CHECK(Has(yaml, std::string("- ") + op + ":"));
   }
-  CHECK(!Has(yaml, "drop_table"));  // the renamed table is not dropped
+  CHECK(Has(yaml, "drop_table:\n      table: scratchpad"));
+  CHECK(!Has(yaml, "table: old_log\n  - "));  // the renamed table is not dropped
 
   // The placeholder stops the file until a person has looked at it.
   Run refused = p.Bellows("validate");

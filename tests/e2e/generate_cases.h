@@ -21,12 +21,13 @@ struct GenerateTarget {
   std::function<Table(const std::string&)> query_new, query_old;
 };
 
-// 0001 builds users (id, name, age, legacy) and old_log (id, msg); the desired schema renames
-// users.name to full_name and old_log to events, widens age to a NOT NULL bigint with a check,
-// drops legacy, adds email with an index, and adds orders (a foreign key, a unique key) and a
-// view. Ambiguous renames stop without --rename; the written file is refused until its
-// placeholder is reviewed; start/complete run it with both versions live; afterwards the
-// directory builds the desired schema exactly (bellows diff: no difference).
+// 0001 builds users (id, name, age indexed, legacy), old_log (id, msg) and scratchpad; the
+// desired schema renames users.name to full_name and old_log to events, widens age to a NOT
+// NULL bigint with a check and without its index, drops legacy and scratchpad, adds email with
+// an index, and adds orders (a foreign key, a unique key) and a view. Ambiguous renames stop
+// without --rename; the written file is refused until its placeholder is reviewed; start/complete
+// run it with both versions live; afterwards the directory builds the desired schema exactly
+// (bellows diff: no difference).
 void GeneratedMigrationRoundTrips(GenerateTarget& t);
 
 // --from/--to compares two live databases and prints the difference, writing nothing.
