@@ -297,6 +297,20 @@ ms() { awk -v s="${1:-}" 'BEGIN {if (s != "") printf "%.0f", s * 1000; else prin
     echo "| $d | $(cell "$b") | $(cell "$m") | $(cell "$q") | $(ratio "$b" "$m") | $(ratio "$b" "$q") | $per | $(cell "$mb") |"
   done
   echo
+  echo "every run (wall s; the tools of one run ran one after the other, in the order listed)"
+  echo
+  echo "| dialect | run | order | bellows s | dbmate s | sqitch s |"
+  echo "|---|---|---|---|---|---|"
+  for d in $dialects; do
+    for ((r = 1; r <= runs; r++)); do
+      awk -F'\t' -v d="$d" -v r="$r" '$1 == d && $3 == "apply" && $4 == r {
+          v[$2] = ($5 == 0 ? $6 : "exit " $5); o = o (o == "" ? "" : ", ") $2 }
+        END { printf "| %s | %s | %s | %s | %s | %s |\n", d, r, o,
+              ("bellows" in v ? v["bellows"] : "-"), ("dbmate" in v ? v["dbmate"] : "-"),
+              ("sqitch" in v ? v["sqitch"] : "-") }' "$raw"
+    done
+  done
+  echo
   echo "status on the up-to-date database ($migrations migrations applied; median of $status_runs runs, ms)"
   echo
   echo "| dialect | bellows status ms | dbmate status ms | sqitch status ms | bellows/dbmate | bellows/sqitch |"

@@ -19,8 +19,9 @@
 # issues and run on their own. Servers: apply_compare.sh (and drift.sh) start PostgreSQL and
 # MariaDB on ports $BELLOWS_PG_PORT / $BELLOWS_MYSQL_PORT (here 55441 / 53321 unless set) and
 # stop them.
-# Expect about 20 to 40 minutes for the full run on 2 cores: the 10k-file offline plan is
-# stopped by scale.sh's caps (--mem-cap-mb 8192, --timeout 900) if it grows as in
+# Expect about an hour for the full run on 2 cores (sqitch alone takes 20-25 minutes of
+# apply_compare.sh); the 10k-file validate and offline plan are
+# stopped by scale.sh's caps (--mem-cap-mb 8192, --timeout 900) if they grow as in
 # docs/benchmarks.md.
 set -euo pipefail
 
@@ -30,7 +31,7 @@ bin="$root/build/bellows"
 out=""
 install=1
 drift=0
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;

@@ -13,9 +13,11 @@
 #   apply-sqlite bellows apply of --migrations (1000) trivial SQL migrations (the
 #                migrations of bench/apply_compare.sh) on a new SQLite file
 #   apply-postgres  the same on a throwaway PostgreSQL (scripts/servers.sh, port
-#                $BELLOWS_PG_PORT, default 55441), with log_statement = all on the database
-#                to count the statements bellows sends; stopped at exit
-# For the SQLite apply, strace -c -f counts the system calls (fsyncs) of a second run.
+#                $BELLOWS_PG_PORT, default 55441)
+# Not profiled, counted: the system calls (fsyncs) of one more SQLite apply by bellows and by
+# dbmate (strace -c -f), and the statements each sends to PostgreSQL (log_statement = all)
+# and MariaDB (general log, port $BELLOWS_MYSQL_PORT, default 53321) for the same migrations.
+# The servers are stopped (data removed) at exit.
 # Per profile it writes <name>.self.txt (self cost by symbol) and <name>.children.txt
 # (inclusive cost, bellows:: symbols only) in --out (default /tmp/bellows-bench-out/profile-<time>).
 set -euo pipefail
@@ -27,7 +29,7 @@ big_seconds=30
 migrations=1000
 bin="$root/build/bellows"
 out=""
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
@@ -50,9 +52,11 @@ export BELLOWS_PG_PORT="${BELLOWS_PG_PORT:-55441}"
 export BELLOWS_MYSQL_PORT="${BELLOWS_MYSQL_PORT:-53321}"
 work="$(mktemp -d /tmp/bellows-profile.XXXXXX)"
 started=0
+started_my=0
 servers_dir_was_there=0; [ -d "$BELLOWS_SERVERS_DIR" ] && servers_dir_was_there=1
 cleanup() {
   [ "$started" -eq 0 ] || "$root/scripts/servers.sh" stop postgres >/dev/null 2>&1 || true
+  [ "$started_my" -eq 0 ] || "$root/scripts/servers.sh" stop mariadb >/dev/null 2>&1 || true
   [ "$servers_dir_was_there" -eq 1 ] || rm -rf "$BELLOWS_SERVERS_DIR"
   rm -rf "$work"
 }
@@ -97,18 +101,66 @@ for ((i = 1; i <= migrations; i++)); do
   fi
 done
 "$bin" --dir "$work/apply/migrations" hash -q >/dev/null
+# the same migrations for dbmate, to compare system calls and statements sent
+mkdir -p "$work/apply/db/migrations"
+for f in "$work"/apply/migrations/*.sql; do
+  b="$(basename "$f" .sql)"; v="${b%%_*}"
+  sed -e 's/^-- bellows:up$/-- migrate:up/' -e 's/^-- bellows:down$/-- migrate:down/' "$f" \
+    >"$work/apply/db/migrations/$(printf '%014d' "$((10#$v))")_${b#*_}.sql"
+done
+have_dbmate=0; command -v dbmate >/dev/null && have_dbmate=1
+dbmate_cmd() { dbmate --url "$1" --migrations-dir "$work/apply/db/migrations" --no-dump-schema migrate; }
+
 prof apply-sqlite "$work/apply" -- "$bin" --url "sqlite:$work/apply/a.db" --dir migrations apply -q
+# system calls of one more run of each tool (fsyncs: the cost that the disk decides)
 if command -v strace >/dev/null; then
-  (cd "$work/apply" && strace -c -f -o "$out/apply-sqlite.strace.txt" "$bin" --url "sqlite:$work/apply/b.db" --dir migrations apply -q >/dev/null 2>&1) || true
+  (cd "$work/apply" && strace -c -f -o "$out/apply-sqlite.strace.bellows.txt" \
+    "$bin" --url "sqlite:$work/apply/b.db" --dir migrations apply -q >/dev/null 2>&1) || true
+  [ "$have_dbmate" -eq 0 ] || (cd "$work/apply" && strace -c -f -o "$out/apply-sqlite.strace.dbmate.txt" \
+    dbmate --url "sqlite:$work/apply/c.db" --migrations-dir db/migrations --no-dump-schema migrate >/dev/null 2>&1) || true
 fi
+
+# statements sent: PostgreSQL log_statement = all, MariaDB general log
+count_pg() {  # LOGFILE FROM_LINE OUTFILE
+  tail -n +"$2" "$1" | grep -E 'LOG:  (statement|execute)' | sed -E 's/.*LOG:  (statement|execute[^:]*): //' |
+    sed -E 's/[0-9]+/N/g' | cut -c1-120 | sort | uniq -c | sort -rn | head -40 >"$3"
+  echo "statements logged: $(tail -n +"$2" "$1" | grep -cE 'LOG:  (statement|execute)')" >>"$3"
+}
 "$root/scripts/servers.sh" start postgres >/dev/null; started=1
-psql -X -q -h 127.0.0.1 -p "$BELLOWS_PG_PORT" -U postgres -d postgres \
-  -c "DROP DATABASE IF EXISTS bab_profile WITH (FORCE)" -c "CREATE DATABASE bab_profile" \
-  -c "ALTER DATABASE bab_profile SET log_statement = 'all'"
+pg() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -h 127.0.0.1 -p "$BELLOWS_PG_PORT" -U postgres -d postgres "$@"; }
+for db in bab_profile bab_profile_dbmate; do
+  pg -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" \
+    -c "ALTER DATABASE $db SET log_statement = 'all'"
+done
 log="$BELLOWS_SERVERS_DIR/postgres-$BELLOWS_PG_PORT/server.log"
-before="$(wc -l <"$log")"
+before="$(($(wc -l <"$log") + 1))"
 prof apply-postgres "$work/apply" -- "$bin" --url "postgres://postgres@127.0.0.1:$BELLOWS_PG_PORT/bab_profile" --dir migrations apply -q
-tail -n +"$((before + 1))" "$log" | grep -E 'LOG:  (statement|execute)' | sed -E 's/.*LOG:  (statement|execute[^:]*): //' |
-  sed -E 's/[0-9]+/N/g' | cut -c1-120 | sort | uniq -c | sort -rn | head -40 >"$out/apply-postgres.statements.txt"
-echo "statements logged: $(tail -n +"$((before + 1))" "$log" | grep -cE 'LOG:  (statement|execute)')" >>"$out/apply-postgres.statements.txt"
+count_pg "$log" "$before" "$out/apply-postgres.statements.bellows.txt"
+if [ "$have_dbmate" -eq 1 ]; then
+  before="$(($(wc -l <"$log") + 1))"
+  dbmate_cmd "postgres://postgres@127.0.0.1:$BELLOWS_PG_PORT/bab_profile_dbmate?sslmode=disable" >/dev/null
+  count_pg "$log" "$before" "$out/apply-postgres.statements.dbmate.txt"
+fi
+"$root/scripts/servers.sh" stop postgres >/dev/null; started=0
+
+"$root/scripts/servers.sh" start mariadb >/dev/null; started_my=1
+my() { mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$BELLOWS_MYSQL_PORT" -u root "$@"; }
+glog="$work/general.log"
+my -e "CREATE DATABASE bab_profile; CREATE DATABASE bab_profile_dbmate;
+       SET GLOBAL general_log_file = '$glog'; SET GLOBAL general_log = 1"
+count_my() {  # FROM_LINE OUTFILE
+  tail -n +"$1" "$glog" | grep -E '^\s*([0-9]+ [0-9:]+\s+)?[0-9]+ (Query|Execute)' |
+    sed -E 's/^.*(Query|Execute)\s+//' | sed -E 's/[0-9]+/N/g' | cut -c1-120 | sort | uniq -c | sort -rn | head -40 >"$2"
+  echo "statements logged: $(tail -n +"$1" "$glog" | grep -cE '^\s*([0-9]+ [0-9:]+\s+)?[0-9]+ (Query|Execute)')" >>"$2"
+}
+before="$(($(wc -l <"$glog") + 1))"
+(cd "$work/apply" && "$bin" --url "mysql://root@127.0.0.1:$BELLOWS_MYSQL_PORT/bab_profile" --dir migrations apply -q >/dev/null)
+count_my "$before" "$out/apply-mysql.statements.bellows.txt"
+if [ "$have_dbmate" -eq 1 ]; then
+  before="$(($(wc -l <"$glog") + 1))"
+  dbmate_cmd "mysql://root@127.0.0.1:$BELLOWS_MYSQL_PORT/bab_profile_dbmate" >/dev/null
+  count_my "$before" "$out/apply-mysql.statements.dbmate.txt"
+fi
+my -e "SET GLOBAL general_log = 0"
+"$root/scripts/servers.sh" stop mariadb >/dev/null; started_my=0
 echo "kept in $out"
