@@ -104,10 +104,13 @@ Command SetupPlan(CLI::App& app) {
                   s.out().Warn(c.op + ": checked online only: " + c.message);
               }
             }
-            nlohmann::json batches = nlohmann::json::array();
-            for (const BatchPlan& b : planned.batches) batches.push_back(ToJson(b));
             s.out().fields()["dialect"] = std::string(req.dialect->Name());
-            s.out().fields()["batches"] = batches;
+            if (s.out().json()) {
+              // Only JSON prints the batches; building them costs more than planning.
+              nlohmann::json batches = nlohmann::json::array();
+              for (const BatchPlan& b : planned.batches) batches.push_back(ToJson(b));
+              s.out().fields()["batches"] = std::move(batches);
+            }
             if (!o->out.empty()) {
               if (!conn)
                 return BELLOWS_ERR(kUsage,
