@@ -3,16 +3,13 @@
 
 #include "cli/commands.h"
 #include "engine/drift.h"
+#include "engine/strings.h"
 
 namespace bellows::cli {
 
 namespace {
 
-std::string MarkdownCell(std::string text) {
-  std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
+std::string MarkdownCell(const std::string& text) { return ReplaceAll(text, "|", "\\|"); }
 
 void PrintMarkdown(Session& s, const DriftReport& r) {
   std::string md = "### Schema drift\n\n";
@@ -24,13 +21,8 @@ void PrintMarkdown(Session& s, const DriftReport& r) {
   } else {
     md += "| change | object | detail |\n|---|---|---|\n";
     for (const SchemaChange& c : r.changes) {
-      std::string object = c.kind + " " + (c.kind == "column" ? c.table + "." + c.name : c.name) +
-                           (c.table.empty() || c.kind == "column" ? "" : " on " + c.table);
-      md += std::string("| ") +
-            (c.sign == '+'   ? "added"
-             : c.sign == '-' ? "removed"
-                             : "changed") +
-            " | `" + MarkdownCell(object) + "` | " + MarkdownCell(c.detail) + " |\n";
+      md += std::string("| ") + c.Verb() + " | `" + MarkdownCell(c.Object()) + "` | " +
+            MarkdownCell(c.detail) + " |\n";
     }
   }
   if (!r.set_aside.empty()) {
@@ -73,9 +65,9 @@ Command SetupDrift(CLI::App& app) {
               for (const SchemaChange& c : report.set_aside) s.out().Line("  " + c.Line());
             }
             if (!report.drifted()) return Status::Ok();
-            return BELLOWS_ERR(kDrift, std::to_string(report.changes.size()) + " change" +
-                                           (report.changes.size() == 1 ? "" : "s") +
-                                           " made outside bellows since its last recorded run")
+            return BELLOWS_ERR(kDrift,
+                               Count(static_cast<long long>(report.changes.size()), "change") +
+                                   " made outside bellows since its last recorded run")
                 .WithHint(
                     "undo them, or write them into a migration; after review, bellows repair "
                     "--accept-drift records the schema as it is");

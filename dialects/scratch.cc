@@ -69,7 +69,7 @@ ScratchDatabase::~ScratchDatabase() {
     // The version databases bellows made while replaying: <name>_<version>.
     Result<Rows> versions = admin_->Query(
         "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE " +
-        d.QuoteString(ReplaceAll(name_, "_", "\\_") + "\\_%"));
+        d.QuoteString(EscapeLike(name_) + "\\_%"));
     if (versions.ok()) {
       for (const Row& r : versions->rows) names.push_back(r[0].value_or(""));
     }

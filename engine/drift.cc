@@ -1,5 +1,6 @@
 #include "engine/drift.h"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/schema_json.h"
@@ -67,16 +68,17 @@ Result<DriftReport> DetectDrift(StateStore& state, const Schema& live) {
 
   BELLOWS_ASSIGN_OR_RETURN(std::optional<BatchRow> in_flight, state.InFlight());
   std::set<std::string> touched;
-  bool interrupted = in_flight && in_flight->state != kExpanded;
-  if (in_flight && !interrupted) {
+  bool interrupted = false;
+  if (in_flight) {
+    BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state.Steps(in_flight->id));
     // An expanded batch whose steps were left running (a killed complete) is interrupted too.
-    BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state.Steps(in_flight->id));
-    for (const StepRow& r : rows) interrupted = interrupted || r.status == kRunning;
-  }
-  if (interrupted) {
-    report.interrupted_batch = in_flight->id;
-    BELLOWS_ASSIGN_OR_RETURN(std::vector<StepRow> rows, state.Steps(in_flight->id));
-    touched = TouchedTables(rows, recorded, live);
+    interrupted = in_flight->state != kExpanded ||
+                  std::any_of(rows.begin(), rows.end(),
+                              [](const StepRow& r) { return r.status == kRunning; });
+    if (interrupted) {
+      report.interrupted_batch = in_flight->id;
+      touched = TouchedTables(rows, recorded, live);
+    }
   }
   for (SchemaChange& c : changes) {
     bool aside = interrupted && (c.kind == "bellows object" || c.kind == "orphan" ||
@@ -87,13 +89,11 @@ Result<DriftReport> DetectDrift(StateStore& state, const Schema& live) {
 }
 
 Status DriftError(const DriftReport& report) {
-  std::vector<std::string> lines;
-  for (const SchemaChange& c : report.changes) lines.push_back(c.Line());
   return BELLOWS_ERR(kDrift,
                      "the database was changed outside bellows since its last recorded "
                      "run (" +
-                         std::to_string(report.changes.size()) + " change" +
-                         (report.changes.size() == 1 ? "" : "s") + "):\n  " + Join(lines, "\n  "))
+                         Count(static_cast<long long>(report.changes.size()), "change") + "):\n  " +
+                         Join(Lines(report.changes), "\n  "))
       .WithHint(
           "undo the changes by hand, or write them into a migration; after review, bellows repair "
           "--accept-drift records the schema as it is, and --allow-drift runs anyway");

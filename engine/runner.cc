@@ -271,8 +271,7 @@ Status Runner::CheckDrift(RunReport* report) {
   }
   if (!drift.drifted()) return Status::Ok();
   if (!options_.allow_drift) return DriftError(drift);
-  std::vector<std::string> lines;
-  for (const SchemaChange& c : drift.changes) lines.push_back(c.Line());
+  std::vector<std::string> lines = Lines(drift.changes);
   report->warnings.push_back("proceeding despite drift (--allow-drift): " + Join(lines, "; "));
   return exec_->InTransaction(
       [&] { return state_.LogRepair(options_.applied_by, "allow-drift", Join(lines, "\n")); });

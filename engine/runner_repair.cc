@@ -90,9 +90,8 @@ Status Runner::AcceptDrift(RunReport* report) {
     report->lines.push_back("nothing to accept: the schema is as bellows recorded it");
     return Status::Ok();
   }
-  std::vector<std::string> lines;
-  for (const SchemaChange& c : drift.changes) lines.push_back(c.Line());
-  for (const SchemaChange& c : drift.set_aside) lines.push_back(c.Line());
+  std::vector<std::string> lines = Lines(drift.changes);
+  for (const std::string& line : Lines(drift.set_aside)) lines.push_back(line);
   std::string detail = drift.recorded ? "fingerprint " + drift.recorded_fingerprint.substr(0, 12) +
                                             " -> " + drift.live_fingerprint.substr(0, 12)
                                       : "first fingerprint " + drift.live_fingerprint.substr(0, 12);

@@ -256,10 +256,24 @@ std::string DescribeConstraint(const Constraint& c) {
   return out;
 }
 
-std::string SchemaChange::Line() const {
+std::string SchemaChange::Object() const {
   std::string object = kind == "column" ? table + "." + name : name;
   if (!table.empty() && kind != "column") object += (object.empty() ? "on " : " on ") + table;
-  std::string out = std::string(1, sign) + " " + kind + " " + object;
+  return kind + " " + object;
+}
+
+const char* SchemaChange::Verb() const {
+  return sign == '+' ? "added" : sign == '-' ? "removed" : "changed";
+}
+
+std::vector<std::string> Lines(const std::vector<SchemaChange>& changes) {
+  std::vector<std::string> out;
+  for (const SchemaChange& c : changes) out.push_back(c.Line());
+  return out;
+}
+
+std::string SchemaChange::Line() const {
+  std::string out = std::string(1, sign) + " " + Object();
   if (detail.empty()) return out;
   // "+ index users_email_idx on users(email)": a new or dropped index reads like its SQL.
   if (sign != '~' && kind == "index" && detail[0] == '(') return out + detail;
@@ -299,9 +313,7 @@ std::vector<SchemaChange> DiffSchemas(const Schema& before, const Schema& after)
 }
 
 nlohmann::json ToJson(const SchemaChange& c) {
-  return {{"change", std::string(1, c.sign) == "+"   ? "added"
-                     : std::string(1, c.sign) == "-" ? "removed"
-                                                     : "changed"},
+  return {{"change", c.Verb()},
           {"kind", c.kind},
           {"table", c.table.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.table)},
           {"name", c.name},

@@ -22,9 +22,16 @@ struct SchemaChange {
   std::string name;    // the object's name ("" for an unnamed constraint)
   std::string detail;  // "integer -> bigint", "on users(email)" ...
 
+  // "column orders.total", "index users_email_idx on users".
+  std::string Object() const;
+  // "added", "removed", "changed".
+  const char* Verb() const;
   // "~ column orders.total: integer -> bigint".
   std::string Line() const;
 };
+
+// Line() of each change.
+std::vector<std::string> Lines(const std::vector<SchemaChange>& changes);
 
 // From `before` (the recorded schema) to `after` (the live one).
 std::vector<SchemaChange> DiffSchemas(const Schema& before, const Schema& after);

@@ -32,9 +32,7 @@ Schema Shop() {
 }
 
 std::vector<std::string> Lines(const Schema& a, const Schema& b) {
-  std::vector<std::string> out;
-  for (const SchemaChange& c : DiffSchemas(a, b)) out.push_back(c.Line());
-  return out;
+  return Lines(DiffSchemas(a, b));
 }
 
 }  // namespace

@@ -74,6 +74,10 @@ std::string ReplaceAll(std::string s, std::string_view from, std::string_view to
   return s;
 }
 
+std::string EscapeLike(std::string_view s) {
+  return ReplaceAll(ReplaceAll(ReplaceAll(std::string(s), "\\", "\\\\"), "_", "\\_"), "%", "\\%");
+}
+
 std::string NormalizeSpace(std::string_view s) {
   std::string out;
   bool space = false;

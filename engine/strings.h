@@ -17,6 +17,9 @@ std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 std::string ReplaceAll(std::string s, std::string_view from, std::string_view to);
+// `s` as a LIKE pattern matching itself: backslash, _ and % escaped with a backslash (the
+// default LIKE escape of PostgreSQL and MySQL; SQLite needs ESCAPE '\').
+std::string EscapeLike(std::string_view s);
 // Collapses runs of whitespace to one space and trims.
 std::string NormalizeSpace(std::string_view s);
 // 1-based line and column of byte `offset` in `text`.

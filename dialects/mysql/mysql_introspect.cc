@@ -22,8 +22,7 @@ std::string Action(const std::optional<std::string>& rule) {
 }  // namespace
 
 Result<Schema> MysqlConnection::Introspect() {
-  const std::string prefix = dialect_.QuoteString(
-      ReplaceAll(ReplaceAll(options_.state_prefix, "\\", "\\\\"), "_", "\\_") + "%");
+  const std::string prefix = dialect_.QuoteString(EscapeLike(options_.state_prefix) + "%");
   BELLOWS_ASSIGN_OR_RETURN(
       Rows tables,
       Query("SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES "
@@ -191,8 +190,7 @@ Result<Schema> MysqlConnection::Introspect() {
 Result<std::vector<std::string>> MysqlConnection::BellowsObjects() {
   const std::string prefix =
       options_.version_prefix.empty() ? dialect_.database() : options_.version_prefix;
-  const std::string like = dialect_.QuoteString(
-      ReplaceAll(ReplaceAll(ReplaceAll(prefix, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%");
+  const std::string like = dialect_.QuoteString(EscapeLike(prefix) + "\\_%");
   BELLOWS_ASSIGN_OR_RETURN(
       Rows rows,
       Query("SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "

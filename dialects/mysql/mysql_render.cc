@@ -50,8 +50,7 @@ std::string MysqlDialect::AlterAndRedefineViews(const std::string& alter, std::s
   const std::string pattern = QuoteString(prefix + QuoteIdentifier(from) + " AS ");
   const std::string replacement = QuoteString(prefix + QuoteIdentifier(to) + " AS ");
   std::string versions = options_.version_prefix.empty() ? database_ : options_.version_prefix;
-  versions =
-      ReplaceAll(ReplaceAll(ReplaceAll(versions, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%";
+  versions = EscapeLike(versions) + "\\_%";
   return "BEGIN NOT ATOMIC\n  " + alter +
          ", ALGORITHM=INPLACE, LOCK=NONE;\n"
          "  FOR w IN (SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, VIEW_DEFINITION AS d FROM "

@@ -247,8 +247,7 @@ Result<std::vector<std::string>> PostgresConnection::BellowsObjects() {
   const std::string S = dialect_.QuoteString(dialect_.schema());
   const std::string prefix =
       options_.version_prefix.empty() ? dialect_.schema() : options_.version_prefix;
-  const std::string like = dialect_.QuoteString(
-      ReplaceAll(ReplaceAll(ReplaceAll(prefix, "\\", "\\\\"), "_", "\\_"), "%", "\\%") + "\\_%");
+  const std::string like = dialect_.QuoteString(EscapeLike(prefix) + "\\_%");
   BELLOWS_ASSIGN_OR_RETURN(
       Rows rows,
       Query("SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = "
