@@ -61,9 +61,15 @@ std::string PlanText(const std::vector<BatchPlan>& batches, const std::string& h
   return out.str();
 }
 
-std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::string& header) {
+std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::string& header,
+                         const LintReport* lint) {
   std::ostringstream out;
   out << "## bellows plan\n\n" << header << "\n";
+  if (lint != nullptr) {
+    out << "\nLint: " << Count(lint->Errors(), "error") << ", "
+        << Count(lint->Warnings(), "warning")
+        << (lint->ignored > 0 ? ", " + std::to_string(lint->ignored) + " ignored" : "") << "\n";
+  }
   if (batches.empty()) out << "\nNothing to do: no pending migrations.\n";
   for (size_t b = 0; b < batches.size(); ++b) {
     const BatchPlan& plan = batches[b];
@@ -76,9 +82,14 @@ std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::strin
       if (!mp.irreversible.empty())
         out << "> **Irreversible once completed:** " << mp.irreversible << "\n\n";
       out << "| # | phase | step | lock | cost | undo |\n|---|---|---|---|---|---|\n";
-      std::string sql;
+      std::string sql, undo;
       for (const PlannedStep& s : plan.steps) {
         if (s.migration != static_cast<int>(m)) continue;
+        if (s.inverse) {
+          std::string text;
+          for (const std::string& q : s.inverse->sql) text += q + ";\n";
+          if (!text.empty()) undo = "-- undo step " + std::to_string(s.seq) + "\n" + text + undo;
+        }
         out << "| " << s.seq << " | " << PhaseName(s.phase) << " | "
             << ReplaceAll(s.description, "|", "\\|") << " | " << s.forward.lock
             << (s.forward.blocks_writes ? " ⚠️" : "") << " | " << s.forward.cost
@@ -89,6 +100,15 @@ std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::strin
       }
       if (!sql.empty())
         out << "\n<details><summary>SQL</summary>\n\n```sql\n" << sql << "```\n\n</details>\n";
+      if (!undo.empty()) {
+        out << "\n<details><summary>Rollback of the in-flight batch (newest first)</summary>\n\n"
+               "```sql\n"
+            << undo << "```\n\n</details>\n";
+      }
+      if (lint != nullptr) {
+        std::string list = LintMarkdownList(lint->findings, mp.id);
+        out << "\n**Lint:** " << (list.empty() ? "no findings\n" : "\n\n" + list);
+      }
     }
     for (const std::string& w : plan.warnings) out << "\n- ⚠️ " << w << "\n";
   }

@@ -23,8 +23,9 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--dir-format", o.dir_format,
                  "Directory format: auto, bellows, golang-migrate, flyway, dbmate, goose")
       ->check(CLI::IsMember({"auto", "bellows", "golang-migrate", "flyway", "dbmate", "goose"}));
-  app.add_option("--format", o.format, "Output: text or json (plan also markdown)")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  app.add_option("--format", o.format,
+                 "Output: text or json (plan, drift, lint also markdown; lint also sarif)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}));
   app.add_option("--config", o.config, "Settings file (default: ./bellows.yaml when present)");
   app.add_option("--schema", o.schema, "Target schema (PostgreSQL)");
   app.add_option("--version-prefix", o.version_prefix,

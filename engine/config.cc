@@ -69,7 +69,14 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
           .WithHint("use sqlite, postgres, mysql");
     }
   }
-  r.Declare("lint");
+  if (const Node* lint = r.Child("lint", false, &s)) {
+    if (!lint->is_map())
+      return r.Error(*lint, "lint must be a map").WithHint("lint: {disable: [DS001]}");
+    FieldReader lr(*lint, "bellows.yaml lint");
+    BELLOWS_TRY(lr.StringList("disable", &c.lint_disable));
+    BELLOWS_TRY(lr.Finish());
+  }
+  BELLOWS_TRY(s);
   r.Declare("grants");
   BELLOWS_TRY(r.Finish());
   return c;

@@ -22,7 +22,8 @@ struct ProjectConfig {
   std::optional<std::string> lock_timeout, concurrent_wait, lock_wait, lock_stale, batch_pause;
   std::optional<long long> lock_retries, batch_size;
   std::optional<bool> require_sum;
-  std::vector<std::string> dialects;  // dialects the project targets (validate, lint)
+  std::vector<std::string> dialects;      // dialects the project targets (validate, lint)
+  std::vector<std::string> lint_disable;  // lint: {disable: [CODE, ...]}
 };
 
 // Reads `path`. kUsage when it cannot be read, kInvalid (file:line:column) when it is

@@ -55,6 +55,7 @@ Result<PlannedBatches> PlanBatches(const PlanRequest& request) {
         continue;
       }
       BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, builder.Finish());
+      if (request.keep_bases) out.bases.push_back(base);
       base = builder.schema();
       previous = plan.version;
       out.batches.push_back(std::move(plan));

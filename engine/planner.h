@@ -24,11 +24,13 @@ struct PlanRequest {
   std::optional<std::string> landing_version;
   size_t max_batches = 0;      // 0 = all
   bool one_per_batch = false;  // every migration its own batch (offline validation)
+  bool keep_bases = false;     // fill PlannedBatches::bases (lint)
 };
 
 struct PlannedBatches {
   std::vector<BatchPlan> batches;
-  Schema final_schema;  // after the last batch
+  Schema final_schema;        // after the last batch
+  std::vector<Schema> bases;  // with keep_bases: the schema before each batch
 };
 
 Result<PlannedBatches> PlanBatches(const PlanRequest& request);

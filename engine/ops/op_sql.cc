@@ -5,15 +5,14 @@
 
 namespace bellows {
 
-namespace {
-
-// Statements no dialect runs inside a transaction block.
 bool CannotRunInTransaction(const std::string& sql) {
   std::string upper = Upper(NormalizeSpace(sql));
   return StartsWith(upper, "VACUUM") || upper.find(" CONCURRENTLY ") != std::string::npos ||
          StartsWith(upper, "CREATE DATABASE") || StartsWith(upper, "DROP DATABASE") ||
          (StartsWith(upper, "ALTER SYSTEM"));
 }
+
+namespace {
 
 Result<SqlSection> ReadSection(FieldReader& r, std::string_view key, bool required) {
   SqlSection s;

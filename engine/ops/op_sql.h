@@ -10,6 +10,9 @@
 
 namespace bellows {
 
+// True for a statement PostgreSQL refuses inside a transaction block (CONCURRENTLY ...).
+bool CannotRunInTransaction(const std::string& sql);
+
 struct SqlSection {
   DialectText text;
   SourceLocation at;  // file and line where the section's text begins
@@ -33,6 +36,9 @@ class SqlOp final : public Operation {
   nlohmann::json ToJson() const override;
   std::vector<std::string> Dialects() const override;
   bool has_down() const { return down_.has_value(); }
+  const SqlSection& up() const { return up_; }
+  const std::optional<SqlSection>& contract() const { return contract_; }
+  bool no_transaction() const { return no_transaction_; }
 
  private:
   Result<std::vector<std::string>> Statements(const BatchBuilder& b, const SqlSection& s,
