@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
                                    SetupStart(app),    SetupComplete(app), SetupRollback(app),
                                    SetupStatus(app),   SetupHistory(app),  SetupLatest(app),
                                    SetupRepair(app),   SetupDrift(app),    SetupBaseline(app),
-                                   SetupDiff(app),     SetupLint(app)};
+                                   SetupDiff(app),     SetupLint(app),     SetupImport(app)};
   for (Command& c : commands) c.app->fallthrough();
   try {
     app.parse(argc, argv);

@@ -87,6 +87,11 @@ class Runner {
   // bellows baseline VERSION: record the directory's migrations up to VERSION as applied,
   // without running them, with the live schema's fingerprint (SPEC 6).
   Status Baseline(const std::string& version, RunReport* report);
+  // Records `adopted` as applied without running them, as `command` ("baseline", "import")
+  // with `detail` in the repairs log. Refuses a database bellows already migrated. SQL
+  // migrations keep their down section as their inverse; others are irreversible.
+  Status Adopt(const std::vector<const Migration*>& adopted, const std::string& command,
+               const std::string& detail, RunReport* report);
 
  private:
   Status Open();  // state tables, lock, executor

@@ -112,25 +112,37 @@ Status Runner::Baseline(const std::string& version, RunReport* report) {
     return BELLOWS_ERR(kUsage, "baseline " + version + ": not a version")
         .WithHint("give the version of the last migration the database already has");
   }
+  std::vector<const Migration*> adopted;
+  for (const Migration& m : dir_.migrations) {
+    if (m.kind != MigrationKind::kRepeatable && !(*upto < m.version)) adopted.push_back(&m);
+  }
+  BELLOWS_TRY(Adopt(adopted, "baseline",
+                    "adopted the database at version " + upto->canonical() + " (" +
+                        std::to_string(adopted.size()) + " migration file(s))",
+                    report));
+  report->lines.push_back("baselined at " + upto->canonical() + ": " +
+                          std::to_string(adopted.size()) +
+                          " migration(s) recorded as applied without running them");
+  return Status::Ok();
+}
+
+Status Runner::Adopt(const std::vector<const Migration*>& adopted, const std::string& command,
+                     const std::string& detail, RunReport* report) {
   BELLOWS_TRY(Open());
   BELLOWS_ASSIGN_OR_RETURN(Inventory inv, Refresh(false));
   report->warnings = inv.warnings;
   if (!inv.history.empty()) {
-    return BELLOWS_ERR(kConflict,
-                       "baseline adopts a database bellows has not migrated yet; this "
-                       "one has " +
-                           std::to_string(inv.history.size()) + " history row(s)")
+    return BELLOWS_ERR(kConflict, command +
+                                      " adopts a database bellows has not migrated yet; this "
+                                      "one has " +
+                                      std::to_string(inv.history.size()) + " history row(s)")
         .WithHint("bellows status shows what is recorded; bellows repair fixes a record");
-  }
-  std::vector<const Migration*> adopted;
-  for (const Migration& m : dir_.migrations) {
-    if (m.kind != MigrationKind::kRepeatable && !(*upto < m.version)) adopted.push_back(&m);
   }
   BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
   BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
     BatchRow b;
     b.state = kCompleted;
-    b.command = "baseline";
+    b.command = command;
     b.kind = "forward";
     b.applied_by = options_.applied_by;
     BELLOWS_ASSIGN_OR_RETURN(long long id, state_.InsertBatch(b));
@@ -148,19 +160,31 @@ Status Runner::Baseline(const std::string& version, RunReport* report) {
       h.applied_by = options_.applied_by;
       h.bellows_version = BELLOWS_VERSION;
       h.fingerprint = now.fingerprint;
-      h.irreversible = "adopted by bellows baseline without running it";
+      // A SQL migration's down section undoes it whatever the schema; operations need the
+      // schema they were planned on, which bellows never saw.
+      nlohmann::json inverse = nlohmann::json::array();
+      std::string why;
+      for (const OperationPtr& op : m->operations) {
+        if (op->Kind() != "sql") {
+          why = "adopted by bellows " + command + " without running it";
+          break;
+        }
+        std::optional<std::vector<OperationPtr>> undo = op->Inverse(Schema{}, &why);
+        if (!undo) break;
+        for (const OperationPtr& o : *undo) inverse.insert(inverse.begin(), o->ToJson());
+      }
+      if (why.empty()) {
+        h.inverse = inverse.dump();
+      } else {
+        h.irreversible = why;
+      }
       BELLOWS_TRY(state_.InsertHistory(h));
     }
     BELLOWS_TRY(state_.SetHistoryState(id, kCompleted, "", now.fingerprint));
     BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
-    return state_.LogRepair(options_.applied_by, "baseline",
-                            "adopted the database at version " + upto->canonical() + " (" +
-                                std::to_string(adopted.size()) + " migration file(s))");
+    return state_.LogRepair(options_.applied_by, command, detail);
   }));
   for (const Migration* m : adopted) report->applied.push_back(m->VersionText());
-  report->lines.push_back("baselined at " + upto->canonical() + ": " +
-                          std::to_string(adopted.size()) +
-                          " migration(s) recorded as applied without running them");
   return Status::Ok();
 }
 

@@ -1,0 +1,49 @@
+// Other tools' directories on MariaDB (the cases are shared: tests/e2e/format_cases.h).
+
+#include <memory>
+
+#include <doctest/doctest.h>
+
+#include "tests/e2e/format_cases.h"
+#include "tests/mysql/my_harness.h"
+
+namespace bellows::mytest {
+
+namespace {
+
+struct MyFormats {
+  MyProject my;
+  std::unique_ptr<MyConn> conn = std::make_unique<MyConn>(my.db.url());
+  e2e::FormatTarget t;
+  MyFormats() {
+    t.project = &my.project;
+    t.must = [this](const std::string& sql) { conn->Must(sql); };
+    t.query = [this](const std::string& sql) { return conn->Query(sql); };
+    t.has_table = [this](const std::string& name) {
+      return conn->Query(
+                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                 "database() AND table_name = '" +
+                 name + "'") == Table{{"1"}};
+    };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("formats (mysql): other tools' directories apply up and down unchanged") {
+  for (const char* tool : e2e::kTools) {
+    INFO(std::string(tool));
+    MyFormats s;
+    e2e::OtherToolDirectoryUpAndDown(s.t, tool);
+  }
+}
+
+TEST_CASE("formats (mysql): import adopts a database another tool migrated") {
+  for (const char* tool : e2e::kTools) {
+    INFO(std::string(tool));
+    MyFormats s;
+    e2e::ImportAdoptsHistory(s.t, tool);
+  }
+}
+
+}  // namespace bellows::mytest
