@@ -139,7 +139,14 @@ Command SetupPlan(CLI::App& app) {
           BELLOWS_ASSIGN_OR_RETURN(LintReport lint, RunLint({req.dialect}, req.base, pending,
                                                             std::vector<bool>(pending.size(), true),
                                                             dir.path, s.config().lint_disable));
-          s.out().Raw(PlanMarkdown(planned.batches, header, &lint));
+          // With a database: the rows of each table a migration touches.
+          std::map<std::string, std::vector<std::pair<std::string, long long>>> rows;
+          if (conn) {
+            for (const Migration* m : pending) {
+              BELLOWS_ASSIGN_OR_RETURN(rows[m->id], RowsTouched(*conn, req.base, *m, kRowCap));
+            }
+          }
+          s.out().Raw(PlanMarkdown(planned.batches, header, &lint, conn ? &rows : nullptr));
         } else {
           s.out().Line(PlanText(planned.batches, header));
         }

@@ -61,8 +61,9 @@ std::string PlanText(const std::vector<BatchPlan>& batches, const std::string& h
   return out.str();
 }
 
-std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::string& header,
-                         const LintReport* lint) {
+std::string PlanMarkdown(
+    const std::vector<BatchPlan>& batches, const std::string& header, const LintReport* lint,
+    const std::map<std::string, std::vector<std::pair<std::string, long long>>>* rows) {
   std::ostringstream out;
   out << "## bellows plan\n\n" << header << "\n";
   if (lint != nullptr) {
@@ -81,6 +82,15 @@ std::string PlanMarkdown(const std::vector<BatchPlan>& batches, const std::strin
       if (!mp.description.empty()) out << mp.description << "\n\n";
       if (!mp.irreversible.empty())
         out << "> **Irreversible once completed:** " << mp.irreversible << "\n\n";
+      if (rows != nullptr && rows->count(mp.id) && !rows->at(mp.id).empty()) {
+        out << "Rows touched:";
+        std::string sep = " ";
+        for (const auto& [table, n] : rows->at(mp.id)) {
+          out << sep << "`" << table << "` " << (n >= kRowCap ? "≥ " : "") << n;
+          sep = ", ";
+        }
+        out << "\n\n";
+      }
       out << "| # | phase | step | lock | cost | undo |\n|---|---|---|---|---|---|\n";
       std::string sql, undo;
       for (const PlannedStep& s : plan.steps) {

@@ -1,5 +1,7 @@
 #include "engine/data_checks.h"
 
+#include <algorithm>
+
 #include "engine/expr_binder.h"
 #include "engine/operation.h"
 #include "engine/strings.h"
@@ -94,6 +96,33 @@ Status CheckDataLoss(Connection& conn, const Schema& schema, const std::vector<M
   return BELLOWS_ERR(kInvalid, "the rollback would delete data: " + Join(losses, "; "))
       .WithHint(
           "pass --allow-data-loss to roll back anyway, or keep the data and write a new migration");
+}
+
+Result<std::vector<std::pair<std::string, long long>>> RowsTouched(Connection& conn,
+                                                                   const Schema& schema,
+                                                                   const Migration& m,
+                                                                   long long cap) {
+  std::vector<std::string> tables;
+  for (const OperationPtr& op : m.operations) {
+    nlohmann::json j = op->ToJson()[std::string(op->Kind())];
+    for (const char* key : {"table", "from"}) {
+      auto it = j.find(key);
+      if (it == j.end() || !it->is_string()) continue;
+      std::string t = it->get<std::string>();
+      if (schema.FindTable(t) && std::find(tables.begin(), tables.end(), t) == tables.end())
+        tables.push_back(t);
+    }
+  }
+  std::vector<std::pair<std::string, long long>> out;
+  const Dialect& d = conn.dialect();
+  for (const std::string& t : tables) {
+    BELLOWS_ASSIGN_OR_RETURN(
+        Rows rows, conn.Query("SELECT count(*) FROM (SELECT 1 AS x FROM " + d.QuoteIdentifier(t) +
+                              " LIMIT " + std::to_string(cap) + ") bounded"));
+    long long n = rows.empty() || !rows.rows[0][0] ? 0 : std::stoll(*rows.rows[0][0]);
+    out.emplace_back(t, n);
+  }
+  return out;
 }
 
 }  // namespace bellows

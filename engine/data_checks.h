@@ -18,6 +18,14 @@ Status RunDataChecks(Connection& conn, const Schema& schema, const BatchPlan& pl
 Status CheckDataLoss(Connection& conn, const Schema& schema, const std::vector<Migration>& inverses,
                      bool allow_data_loss);
 
+// Rows of the existing tables that `m`'s operations (and the backfills of `plan`) touch, for
+// reviewable plans: an exact count up to `cap`, which stands for "cap or more". Tables the
+// migration creates are left out.
+Result<std::vector<std::pair<std::string, long long>>> RowsTouched(Connection& conn,
+                                                                   const Schema& schema,
+                                                                   const Migration& m,
+                                                                   long long cap);
+
 // The query of one check (for plans and tests).
 Result<std::string> DataCheckQuery(const Dialect& d, const Schema& schema, const DataCheck& check);
 

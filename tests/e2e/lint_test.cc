@@ -359,8 +359,11 @@ TEST_CASE("plan --format markdown shows each migration's lint findings and rollb
   p.Write("0002_idx.yaml",
           "operations:\n  - create_index: {name: users_age_uq, table: users, columns: [age], "
           "unique: true}\n");
+  Db db(p.db_path());
+  db.Must("INSERT INTO users (id, name, email, age) VALUES (1, 'a', 'a@x', 3), (2, 'b', 'b@x', 4)");
   Run r = p.Bellows("plan --format markdown");
   CHECK(r.exit_code == 0);
+  CHECK(Has(r.out, "Rows touched: `users` 2"));
   CHECK(Has(r.out, "Lint: 0 errors, 1 warning"));
   CHECK(Has(r.out, "**Lint:**"));
   CHECK(Has(r.out, "`DD002`"));
