@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -16,12 +15,6 @@ namespace bellows::e2e {
 
 namespace {
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -31,17 +24,11 @@ std::string Slurp(const std::string& path) {
 
 // Runs docs/examples/deploy.sh in the project with `deploy_app` as the application deploy.
 Run Deploy(const Project& p, const std::string& deploy_app) {
-  std::string cmd = "cd " + Quote(p.dir()) +
-                    " && env -u BELLOWS_URL -u DATABASE_URL BELLOWS=" + Quote(BELLOWS_BIN) +
-                    " DEPLOY_APP=" + Quote(deploy_app) + " sh " +
-                    Quote(std::string(BELLOWS_SOURCE_DIR) + "/docs/examples/deploy.sh") +
-                    " --dir migrations --url " + Quote(p.url()) + " > deploy.out 2> deploy.err";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(p.dir() + "/deploy.out");
-  r.err = Slurp(p.dir() + "/deploy.err");
-  return r;
+  return Shell(p.dir(),
+               "BELLOWS=" + ShellQuote(BELLOWS_BIN) + " DEPLOY_APP=" + ShellQuote(deploy_app) +
+                   " sh " +
+                   ShellQuote(std::string(BELLOWS_SOURCE_DIR) + "/docs/examples/deploy.sh") +
+                   " --dir migrations --url " + ShellQuote(p.url()));
 }
 
 nlohmann::json JsonFile(const Project& p, const std::string& name) {

@@ -86,29 +86,35 @@ std::string ReadAll(const std::string& path) {
   out << in.rdbuf();
   return out.str();
 }
+}  // namespace
+
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
-}  // namespace
 
-Run Project::Bellows(const std::string& args, const std::map<std::string, std::string>& env,
-                     bool plain) const {
-  std::string cmd = "cd " + ShellQuote(dir_) + " && env -u BELLOWS_URL -u DATABASE_URL";
-  for (const auto& [k, v] : env) cmd += " " + k + "=" + ShellQuote(v);
-  cmd += " " + ShellQuote(BELLOWS_BIN);
-  if (!plain) cmd += " --dir migrations --url " + ShellQuote(url());
-  cmd += " " + args + " > out.txt 2> err.txt";
+Run Shell(const std::string& dir, const std::string& command) {
+  std::string cmd = "cd " + ShellQuote(dir) + " && env -u BELLOWS_URL -u DATABASE_URL " + command +
+                    " > out.txt 2> err.txt";
   int status = std::system(cmd.c_str());
   Run r;
   if (WIFEXITED(status))
     r.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status))
     r.exit_code = 128 + WTERMSIG(status);
-  r.out = ReadAll(dir_ + "/out.txt");
-  r.err = ReadAll(dir_ + "/err.txt");
+  r.out = ReadAll(dir + "/out.txt");
+  r.err = ReadAll(dir + "/err.txt");
   return r;
+}
+
+Run Project::Bellows(const std::string& args, const std::map<std::string, std::string>& env,
+                     bool plain) const {
+  std::string cmd;
+  for (const auto& [k, v] : env) cmd += k + "=" + ShellQuote(v) + " ";
+  cmd += ShellQuote(BELLOWS_BIN);
+  if (!plain) cmd += " --dir migrations --url " + ShellQuote(url());
+  return Shell(dir_, cmd + " " + args);
 }
 
 std::string ExamplesDir() { return BELLOWS_EXAMPLES; }

@@ -64,6 +64,9 @@ class Project {
   std::string url_;
 };
 
+// Runs a shell command in `dir` (without BELLOWS_URL and DATABASE_URL), capturing its output.
+Run Shell(const std::string& dir, const std::string& command);
+std::string ShellQuote(const std::string& s);
 std::string ExamplesDir();
 bool Has(const std::string& text, const std::string& part);
 // The schema (without state tables) and every row of the user tables: what a run that crashed
