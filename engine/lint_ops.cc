@@ -139,7 +139,7 @@ class OpLinter {
                    (cost == "copy"      ? "copies"
                     : cost == "rebuild" ? "rebuilds"
                                         : "rewrites") +
-                   " table " + table + " holding " + s.forward.lock);
+                   " table " + table + " (lock: " + s.forward.lock + ")");
     }
   }
 

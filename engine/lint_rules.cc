@@ -74,9 +74,9 @@ const std::vector<LintRule>& LintRules() {
        "SQLite's ALTER TABLE only renames, adds and drops columns: this statement fails",
        "the bellows operation (alter_column, create_constraint ...), which runs the 12-step "
        "rebuild"},
-      {"RW007", W, "step-blocks-writes", "",
+      {"RW007", W, "step-blocks-writes", "sqlite,mysql",
        "a planned step rewrites, copies or rebuilds an existing table while blocking writes",
-       "run it in a quiet period; avoid allow_copy on large tables"},
+       "run it in a quiet period, while the table is small"},
       {"RW008", E, "primary-key-change", "postgres,mysql",
        "adding or dropping a primary key on an existing table rebuilds it under a lock",
        "PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY, then ADD PRIMARY KEY USING INDEX"},
