@@ -15,13 +15,6 @@ namespace bellows::e2e {
 
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Runs docs/examples/deploy.sh in the project with `deploy_app` as the application deploy.
 Run Deploy(const Project& p, const std::string& deploy_app) {
   return Shell(p.dir(),
@@ -32,7 +25,7 @@ Run Deploy(const Project& p, const std::string& deploy_app) {
 }
 
 nlohmann::json JsonFile(const Project& p, const std::string& name) {
-  nlohmann::json j = nlohmann::json::parse(Slurp(p.dir() + "/" + name), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(ReadAll(p.dir() + "/" + name), nullptr, false);
   REQUIRE(j.is_object());
   return j;
 }

@@ -21,14 +21,6 @@ const char* kUsers = R"yaml(operations:
         - {name: name, type: text}
 )yaml";
 
-nlohmann::json Json(const Run& r) {
-  INFO(r.out);
-  INFO(r.err);
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE_FALSE(j.is_discarded());
-  return j;
-}
-
 }  // namespace
 
 TEST_CASE("cli: --help explains every command, --version prints the version") {
@@ -81,7 +73,7 @@ TEST_CASE("cli: settings come from flags, then the environment, then bellows.yam
 TEST_CASE("cli: --format json prints one object with the documented envelope") {
   Project p;
   p.Write("0001_users.yaml", kUsers);
-  nlohmann::json j = Json(p.Bellows("apply --format json"));
+  nlohmann::json j = JsonOf(p.Bellows("apply --format json"));
   CHECK(j["bellows"] == BELLOWS_VERSION);
   CHECK(j["schema"] == 1);
   CHECK(j["command"] == "apply");
@@ -92,10 +84,10 @@ TEST_CASE("cli: --format json prints one object with the documented envelope") {
   CHECK(j["batch_state"] == "completed");
   CHECK(j["warnings"].is_array());
 
-  j = Json(p.Bellows("apply --format json"));
+  j = JsonOf(p.Bellows("apply --format json"));
   CHECK(j["nothing_to_do"] == true);
 
-  j = Json(p.Bellows("status --format json"));
+  j = JsonOf(p.Bellows("status --format json"));
   CHECK(j["current_version"] == "1");
   CHECK(j["in_flight"].is_null());
   CHECK(j["pending"].empty());
@@ -103,7 +95,7 @@ TEST_CASE("cli: --format json prints one object with the documented envelope") {
   p.Write("0002_bad.sql", "INSERT INTO nowhere VALUES (1);");
   Run failed = p.Bellows("apply --format json");
   CHECK(failed.exit_code == 1);
-  j = Json(failed);
+  j = JsonOf(failed);
   CHECK(j["ok"] == false);
   CHECK(j["exit_code"] == 1);
   CHECK(j["error"]["class"] == "database");
@@ -123,7 +115,7 @@ TEST_CASE("cli: --format json prints one object with the documented envelope") {
   CHECK(events >= 1);
   CHECK(Has(failed.err, "\"event\":\"step_started\""));
 
-  j = Json(p.Bellows("history --format json"));
+  j = JsonOf(p.Bellows("history --format json"));
   CHECK(j["history"].size() == 2);
   CHECK(j["history"][1]["state"] == "failed");
 }
@@ -136,7 +128,7 @@ TEST_CASE("cli: plan --out then apply --plan runs the saved plan; a stale one is
           "operations:\n  - add_column: {table: users, column: {name: email, type: text}}\n");
   Run plan = p.Bellows("plan --out plan.json --format json");
   REQUIRE(plan.exit_code == 0);
-  std::string hash = Json(plan)["plan_hash"];
+  std::string hash = JsonOf(plan)["plan_hash"];
   CHECK(hash.size() == 64);
 
   SUBCASE("applied as saved") {
@@ -214,7 +206,7 @@ TEST_CASE("cli: latest prints what a new-version connection runs") {
   Run sql = p.Bellows("latest sql");
   CHECK(sql.exit_code == 0);
   CHECK(Has(sql.out, "CREATE TEMP VIEW \"users\" AS SELECT * FROM \"_bellows_users_w\";"));
-  nlohmann::json j = Json(p.Bellows("latest schema --format json"));
+  nlohmann::json j = JsonOf(p.Bellows("latest schema --format json"));
   CHECK(j["version"] == "main_2");
   CHECK(j["in_flight"] == true);
   REQUIRE(p.Bellows("complete").exit_code == 0);

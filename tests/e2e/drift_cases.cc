@@ -12,9 +12,7 @@ nlohmann::json DriftJson(const Project& p, int expected_exit) {
   Run r = p.Bellows("drift --format json");
   INFO(r.out << r.err);
   CHECK(r.exit_code == expected_exit);
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j["drift"];
+  return JsonOf(r)["drift"];
 }
 
 std::string LiveFingerprint(const Project& p) {
@@ -119,8 +117,7 @@ void OutOfBandChangesAreReported(DriftTarget& t) {
 
   // Every repair action is in history with who and when.
   Run history = p.Bellows("history --format json");
-  nlohmann::json h = nlohmann::json::parse(history.out, nullptr, false);
-  REQUIRE(!h.is_discarded());
+  nlohmann::json h = JsonOf(history);
   std::vector<std::string> actions;
   for (const auto& r : h["repairs"]) {
     actions.push_back(r["action"]);

@@ -8,13 +8,6 @@ namespace {
 
 std::string FormatsDir() { return std::string(BELLOWS_SOURCE_DIR) + "/tests/e2e/formats/"; }
 
-nlohmann::json JsonOf(const Run& r) {
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  INFO(r.out << r.err);
-  REQUIRE(j.is_object());
-  return j;
-}
-
 // The versions as each tool's files spell them (canonical form).
 std::vector<std::string> Versions(const std::string& tool) {
   if (tool == "flyway") return {"1", "1.1", "2"};

@@ -79,14 +79,19 @@ void Project::CopyMigrations(const std::string& source) {
   }
 }
 
-namespace {
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
 }
-}  // namespace
+
+nlohmann::json JsonOf(const Run& r) {
+  INFO(r.out << r.err);
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  REQUIRE(j.is_object());
+  return j;
+}
 
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";

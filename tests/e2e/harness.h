@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 namespace bellows::e2e {
@@ -64,6 +65,10 @@ class Project {
   std::string url_;
 };
 
+// The whole file (empty when it cannot be read).
+std::string ReadAll(const std::string& path);
+// A run's stdout as the one JSON object of --format json (REQUIREs one, showing the output).
+nlohmann::json JsonOf(const Run& r);
 // Runs a shell command in `dir` (without BELLOWS_URL and DATABASE_URL), capturing its output.
 Run Shell(const std::string& dir, const std::string& command);
 std::string ShellQuote(const std::string& s);

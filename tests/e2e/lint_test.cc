@@ -167,9 +167,7 @@ std::string SqlFile(const std::string& text) {
 
 nlohmann::json Lint(const Project& p, const std::string& args) {
   Run r = p.Bellows("lint --format json " + args, {}, true);
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(j.is_object());
+  nlohmann::json j = JsonOf(r);
   REQUIRE(j.contains("findings"));
   CHECK(j["exit_code"] == r.exit_code);
   return j;
@@ -212,8 +210,7 @@ TEST_CASE("lint: every rule of the catalogue has a docs page and at least one fi
   Project p;
   p.Write("0001_base.yaml", kBase);
   Run r = p.Bellows("lint --format sarif --dir migrations --dialect sqlite", {}, true);
-  nlohmann::json sarif = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE(sarif.is_object());
+  nlohmann::json sarif = JsonOf(r);
   const auto& rules = sarif["runs"][0]["tool"]["driver"]["rules"];
   CHECK(rules.size() >= 25);
   for (const auto& rule : rules) {
@@ -285,8 +282,7 @@ TEST_CASE("lint: lint-ignore comments need a reason; bellows.yaml disables rules
   q.Write("0002_drop.yaml", "operations:\n  - drop_table: {table: orders}\n");
   std::ofstream(q.dir() + "/bellows.yaml") << "dir: migrations\nlint:\n  disable: [DS001]\n";
   Run r = q.Bellows("lint --format json --dialect sqlite", {}, true);
-  nlohmann::json k = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE(k.is_object());
+  nlohmann::json k = JsonOf(r);
   CHECK_FALSE(HasFinding(k, "DS001", "0002_drop"));
   CHECK(k["ignored"] == 1);
   std::ofstream(q.dir() + "/bellows.yaml") << "dir: migrations\nlint:\n  disable: [DS01]\n";
@@ -305,8 +301,7 @@ TEST_CASE("lint: markdown and SARIF output") {
   CHECK(Has(md.out, "| **error** | `LK001` [postgres] | `migrations/0002_idx.sql:2:1` |"));
   Run sarif = p.Bellows("lint --format sarif --dir migrations --dialect postgres", {}, true);
   CHECK(sarif.exit_code == 4);
-  nlohmann::json s = nlohmann::json::parse(sarif.out, nullptr, false);
-  REQUIRE(s.is_object());
+  nlohmann::json s = JsonOf(sarif);
   CHECK(s["version"] == "2.1.0");
   const auto& results = s["runs"][0]["results"];
   REQUIRE(results.size() == 1);
@@ -326,8 +321,7 @@ TEST_CASE("lint: online it checks only the pending migrations against the live s
           "operations:\n  - create_index: {name: users_age_uq, table: users, columns: [age], "
           "unique: true}\n");
   Run r = p.Bellows("lint --format json");
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE(j.is_object());
+  nlohmann::json j = JsonOf(r);
   CHECK(j["online"] == true);
   CHECK(j["migrations"] == 1);
   CHECK(HasFinding(j, "DD002", "0003_idx"));
