@@ -1,6 +1,7 @@
 # Build options shared by every target: language level, warnings, sanitizers.
 option(BELLOWS_WERROR "Treat compiler warnings as errors" ON)
 option(BELLOWS_BUILD_TESTS "Build the doctest unit and end-to-end tests" ON)
+option(BELLOWS_UNITY_BUILD "Compile each library's sources in batches of 8 (full builds in half the time; scripts/build.sh turns it on)" OFF)
 set(BELLOWS_SANITIZE "" CACHE STRING "Sanitizer list passed to -fsanitize= (for example address,undefined); empty = off")
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
@@ -11,6 +12,13 @@ set(CMAKE_CXX_STANDARD 20)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
 set(CMAKE_CXX_EXTENSIONS OFF)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+if(BELLOWS_UNITY_BUILD)
+  # Every translation unit parses the same heavy headers (CLI11, nlohmann/json, libpqxx); batching
+  # them halves a full build on 2 cores (docs/decisions.md 32). The test programs opt out: their
+  # files reuse helper names in anonymous namespaces.
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+endif()
 
 add_library(bellows_options INTERFACE)
 target_compile_features(bellows_options INTERFACE cxx_std_20)
