@@ -61,8 +61,10 @@ Command SetupPlan(CLI::App& app) {
           // Each migration its own batch, on top of the ones before: as deploys run them,
           // so the checks for existing tables apply.
           req.one_per_batch = true;
+          req.lean = true;
           header = "offline plan for " + name +
-                   ": every migration from an empty database, each as its own deploy";
+                   ": every migration from an empty database, each as its own deploy (without "
+                   "the version views: a plan against a database shows them)";
           s.out().fields()["offline"] = true;
         } else {
           BELLOWS_ASSIGN_OR_RETURN(conn, s.Connect());

@@ -43,6 +43,7 @@ Command SetupValidate(CLI::App& app) {
           req.version_prefix = (*d)->DefaultVersionPrefix("app");
           req.split = true;
           req.one_per_batch = true;  // each migration applied on top of the ones before
+          req.lean = true;
           Result<PlannedBatches> planned = PlanBatches(req);
           if (!planned.ok()) {
             Status e = planned.status();

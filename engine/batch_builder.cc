@@ -354,12 +354,16 @@ Result<BatchPlan> BatchBuilder::Finish() {
   current_label_.clear();
   current_op_ = nullptr;
   int last = static_cast<int>(plan_.migrations.size()) - 1;
-  plan_.version = BuildVersion();
-  plan_.latest_sql = dialect().LatestSql(plan_.version);
+  if (input_.lean) {
+    plan_.version.name = input_.version_name;
+  } else {
+    plan_.version = BuildVersion();
+    plan_.latest_sql = dialect().LatestSql(plan_.version);
+  }
   bool schemas = dialect().Supports(Capability::kVersionSchemas);
   bool changed =
       std::any_of(maps_.begin(), maps_.end(), [](const auto& m) { return m.second.changed; });
-  const bool versioned = !input_.direct && (schemas || changed);
+  const bool versioned = !input_.direct && !input_.lean && (schemas || changed);
   if (versioned) {
     BELLOWS_TRY(Emit(Phase::kExpand, steps::CreateVersion{plan_.version},
                      Step(steps::DropVersion{plan_.version}), false, last, ""));
@@ -409,7 +413,7 @@ Result<BatchPlan> BatchBuilder::Finish() {
       plan_.latest_sql.clear();
     }
   }
-  if (!input_.direct && schemas) {
+  if (!input_.direct && !input_.lean && schemas) {
     // The new version stays live after complete: its views are re-made over the final columns.
     maps_.clear();
     VersionSpec final_version = BuildVersion();

@@ -28,6 +28,7 @@ struct BatchInput {
   std::optional<VersionSpec> previous;  // the live version before the batch, if any
   bool direct = false;  // blocking mode: no shadows, no versions (rollback of completed migrations)
   bool split_on_conflict = false;  // apply: report conflicts as kConflict to split the batch
+  bool lean = false;               // no version views nor version steps (PlanRequest::lean)
 };
 
 class BatchBuilder {

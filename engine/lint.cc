@@ -47,6 +47,7 @@ Result<std::vector<Finding>> LintMigrations(const LintRequest& request) {
   pr.split = true;
   pr.one_per_batch = true;
   pr.keep_bases = true;
+  pr.lean = true;
   BELLOWS_ASSIGN_OR_RETURN(PlannedBatches planned, PlanBatches(pr));
   std::vector<Finding> out;
   for (size_t i = 0; i < planned.batches.size() && i < request.migrations.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "engine/planner.h"
 
+#include <utility>
+
 #include "engine/checksum.h"
 #include "engine/strings.h"
 
@@ -13,14 +15,15 @@ std::string VersionName(const std::string& prefix, const std::string& version, s
 
 namespace {
 
-BatchInput Input(const PlanRequest& r, const Schema& base,
-                 const std::optional<VersionSpec>& previous, const std::string& last_version) {
+BatchInput Input(const PlanRequest& r, Schema base, const std::optional<VersionSpec>& previous,
+                 const std::string& last_version) {
   BatchInput in;
   in.dialect = r.dialect;
-  in.base = base;
+  in.base = std::move(base);
   in.previous = previous;
   in.direct = r.direct;
   in.split_on_conflict = r.split;
+  in.lean = r.lean;
   in.version_name = VersionName(r.version_prefix, r.landing_version.value_or(last_version),
                                 r.dialect->MaxIdentifierLength());
   if (r.landing_version && r.landing_version->empty()) in.version_name.clear();
@@ -41,7 +44,10 @@ Result<PlannedBatches> PlanBatches(const PlanRequest& request) {
     size_t end = request.one_per_batch ? first + 1 : request.pending.size();
     bool cut = false;
     for (;;) {
-      BatchBuilder builder(Input(request, base, previous, request.pending[end - 1]->VersionText()));
+      // A batch of one migration is never cut and planned again: it can take the base.
+      if (request.keep_bases) out.bases.push_back(base);
+      BatchBuilder builder(Input(request, request.one_per_batch ? std::move(base) : base, previous,
+                                 request.pending[end - 1]->VersionText()));
       size_t i = first;
       for (; i < end; ++i) {
         Status s = builder.AddMigration(*request.pending[i]);
@@ -50,13 +56,13 @@ Result<PlannedBatches> PlanBatches(const PlanRequest& request) {
         return s.code() == Code::kConflict ? s.WithCode(Code::kInvalid) : s;
       }
       if (i < end) {
+        if (request.keep_bases) out.bases.pop_back();
         end = i;
         cut = true;
         continue;
       }
       BELLOWS_ASSIGN_OR_RETURN(BatchPlan plan, builder.Finish());
-      if (request.keep_bases) out.bases.push_back(base);
-      base = builder.schema();
+      base = std::move(builder.schema());
       previous = plan.version;
       out.batches.push_back(std::move(plan));
       break;

@@ -25,6 +25,10 @@ struct PlanRequest {
   size_t max_batches = 0;      // 0 = all
   bool one_per_batch = false;  // every migration its own batch (offline validation)
   bool keep_bases = false;     // fill PlannedBatches::bases (lint)
+  // Offline checks (validate, offline plan, lint): batches name their version but build no
+  // views and emit no version steps. A version holds a view of every table, so building one
+  // per batch made planning a long directory one migration at a time quadratic.
+  bool lean = false;
 };
 
 struct PlannedBatches {
