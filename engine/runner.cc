@@ -298,6 +298,17 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
     return s.WithCode(Code::kNotRestored);
   }
   const std::string failed_version = FirstNotDone(rows);
+  if (cause.code() == Code::kConnection) {
+    // The connection is gone: nothing can be undone or recorded through it. The records say
+    // how far the batch got, and the next run resumes or undoes it from there.
+    Status s = cause;
+    return s.WithCode(Code::kNotRestored)
+        .WithMigration(MigrationId(failed_version))
+        .WithHint(
+            "the connection to the database was lost mid-batch; the batch stays where it stopped "
+            "(bellows status shows where): once the database is reachable, run the same command "
+            "again to resume, or bellows rollback to undo it");
+  }
   BELLOWS_TRY(exec_->InTransaction(
       [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
   Status undo = exec_->Undo(batch, rows);

@@ -39,6 +39,13 @@ TEST_CASE("urls: passwords are masked, dialects recognised") {
         "postgres://h/x?user=a&password=***&x=1");
   CHECK(MaskSecrets("FATAL: password s3cret rejected", "postgres://app:s3cret@db/x") ==
         "FATAL: password *** rejected");
+  // Mistyped URLs are masked too: a password holding '@' or '/', a missing "//" or ':'.
+  CHECK(MaskUrl("mysql://app:Sup3r@S3cret@h/x") == "mysql://app:***@h/x");
+  CHECK(MaskUrl("mysql://app:Sup3r/S3cret@h:x/db") == "mysql://app:***@h:x/db");
+  CHECK(MaskUrl("mysql:app:pw@h/x") == "mysql:app:***@h/x");
+  CHECK(MaskUrl("mysql//app:pw@h/x") == "mysql//app:***@h/x");
+  CHECK(MaskSecrets("no route to app:Sup3r@S3cret@h", "mysql://app:Sup3r@S3cret@h/x") ==
+        "no route to app:***@h");
   CHECK(UrlDialect("sqlite:app.db") == "sqlite");
   CHECK(UrlDialect("postgresql://x") == "postgres");
   CHECK(UrlDialect("mariadb://x") == "mysql");

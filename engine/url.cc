@@ -1,50 +1,58 @@
 #include "engine/url.h"
 
+#include <tuple>
+#include <utility>
+
 #include "engine/strings.h"
 
 namespace bellows {
 
 namespace {
+
+// Where the password of `url`'s userinfo lies: [first, last), or first == last when none.
+// Lenient on purpose, as masking must also cover mistyped URLs: the userinfo runs from after
+// the first "//" (else the scheme's ':') to the last '@', so a password holding '/', ':' or
+// '@' is covered whole; the password is what follows the userinfo's first ':'.
+std::pair<size_t, size_t> PasswordSpan(std::string_view url) {
+  size_t at = url.rfind('@');
+  if (at == std::string_view::npos) return {0, 0};
+  size_t start = url.find("//");
+  if (start != std::string_view::npos && start < at) {
+    start += 2;
+  } else {
+    start = url.find(':');
+    if (start == std::string_view::npos || start > at) return {0, 0};
+    ++start;
+  }
+  size_t colon = url.find(':', start);
+  if (colon == std::string_view::npos || colon > at) return {0, 0};
+  return {colon + 1, at};
+}
+
+// The value of a password= parameter: [first, last), or first == last when none.
+std::pair<size_t, size_t> ParameterSpan(std::string_view url) {
+  size_t p = Lower(url).find("password=");
+  if (p == std::string::npos) return {0, 0};
+  size_t end = url.find_first_of("& ", p);
+  return {p + 9, end == std::string_view::npos ? url.size() : end};
+}
+
 // The password of a URL, or "" (userinfo password, or a password= parameter).
 std::string Password(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) {
-    size_t start = scheme + 3;
-    size_t at = url.find('@', start);
-    size_t slash = url.find('/', start);
-    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-      std::string_view userinfo = url.substr(start, at - start);
-      size_t colon = userinfo.find(':');
-      if (colon != std::string_view::npos) return std::string(userinfo.substr(colon + 1));
-    }
-  }
-  size_t p = Lower(url).find("password=");
-  if (p != std::string::npos) {
-    size_t end = url.find_first_of("& ", p);
-    return std::string(
-        url.substr(p + 9, end == std::string_view::npos ? std::string_view::npos : end - p - 9));
-  }
-  return "";
+  auto [first, last] = PasswordSpan(url);
+  if (first == last) std::tie(first, last) = ParameterSpan(url);
+  return std::string(url.substr(first, last - first));
 }
+
 }  // namespace
 
 std::string MaskUrl(std::string_view url) {
   std::string out(url);
-  size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    size_t start = scheme + 3;
-    size_t at = out.find('@', start);
-    size_t slash = out.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      size_t colon = out.find(':', start);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  size_t p = Lower(out).find("password=");
-  if (p != std::string::npos) {
-    size_t end = out.find('&', p);
-    out.replace(p + 9, end == std::string::npos ? std::string::npos : end - p - 9, "***");
-  }
+  // The parameter first: masking the userinfo moves the positions after it.
+  if (auto [first, last] = ParameterSpan(out); first != last)
+    out.replace(first, last - first, "***");
+  if (auto [first, last] = PasswordSpan(out); first != last)
+    out.replace(first, last - first, "***");
   return out;
 }
 
