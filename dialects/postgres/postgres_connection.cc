@@ -112,6 +112,15 @@ Result<std::unique_ptr<PgSession>> Connect(const std::string& url) {
             "check host, port, user, password and database in --url (libpq parameters such as "
             "sslmode go after '?')");
   }
+  // libpqxx 6 silently reopens a lost connection on its next use, without the session's
+  // settings (lock_timeout, search_path, application_name): a DDL statement could then queue
+  // behind a long transaction and block the application. A lost connection must fail the run
+  // instead, leaving the batch to be resumed. (Deprecated in libpqxx 6, gone in 7, where
+  // connections never reactivate.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  session->conn->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
   return session;
 }
 
