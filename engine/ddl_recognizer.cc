@@ -49,15 +49,8 @@ DdlEffect AlterTable(TokenCursor& c, const LexOptions& lex, Schema& schema) {
   if (t == nullptr) return MarkOpaque(schema, "");
   if (c.TakeWords({"RENAME", "TO"})) {
     std::string to = QualifiedName(c);
-    for (Table& other : schema.tables) {
-      for (Constraint& con : other.constraints) {
-        if (con.ref_table == name) con.ref_table = to;
-      }
-    }
-    for (Trigger& tr : schema.triggers) {
-      if (tr.table == name) tr.table = to;
-    }
     t->name = to;
+    schema.RenameTableReferences(name, to);
     return DdlEffect::kApplied;
   }
   if (c.TakeWord("RENAME")) {

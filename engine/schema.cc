@@ -1,6 +1,9 @@
 #include "engine/schema.h"
 
 #include <algorithm>
+#include <cassert>
+#include <functional>
+#include <utility>
 
 #include "engine/sql_lexer.h"
 #include "engine/strings.h"
@@ -125,15 +128,63 @@ void Table::RenameColumnEverywhere(std::string_view from, std::string_view to) {
   }
 }
 
-const Table* Schema::FindTable(std::string_view name) const {
-  for (const Table& t : tables) {
-    if (t.name == name) return &t;
+TableList::TableList(std::initializer_list<Table> tables) {
+  for (const Table& t : tables) push_back(t);
+}
+
+Table& TableList::operator[](size_t i) {
+  std::shared_ptr<Table>& slot = slots_[i];
+  if (slot.use_count() > 1) slot = std::make_shared<Table>(*slot);
+  hashes_[i] = kStale;  // the caller may rename it
+  return *slot;
+}
+
+void TableList::push_back(Table table) {
+  hashes_.push_back(HashName(table.name));
+  slots_.push_back(std::make_shared<Table>(std::move(table)));
+}
+
+void TableList::Erase(std::string_view name) {
+  for (size_t i = slots_.size(); i-- > 0;) {
+    if (slots_[i]->name != name) continue;
+    slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(i));
+    hashes_.erase(hashes_.begin() + static_cast<std::ptrdiff_t>(i));
   }
-  return nullptr;
+}
+
+size_t TableList::HashName(std::string_view name) {
+  size_t h = std::hash<std::string_view>{}(name);
+  return h == kStale ? 1 : h;
+}
+
+size_t TableList::Find(std::string_view name) const {
+  const size_t h = HashName(name);
+  size_t found = npos;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (hashes_[i] == kStale) hashes_[i] = HashName(slots_[i]->name);
+    if (hashes_[i] == h && slots_[i]->name == name) {
+      found = i;
+      break;
+    }
+  }
+#ifndef NDEBUG
+  // Debug builds (the sanitizer runs of CI) prove the hashes never hide a table.
+  for (size_t i = 0; i < slots_.size() && found == npos; ++i)
+    assert(slots_[i]->name != name && "TableList: a table was renamed without NamesChanged()");
+#endif
+  return found;
+}
+
+void TableList::NamesChanged() { std::fill(hashes_.begin(), hashes_.end(), kStale); }
+
+const Table* Schema::FindTable(std::string_view name) const {
+  size_t i = tables.Find(name);
+  return i == TableList::npos ? nullptr : &tables[i];
 }
 
 Table* Schema::FindTable(std::string_view name) {
-  return const_cast<Table*>(static_cast<const Schema*>(this)->FindTable(name));
+  size_t i = tables.Find(name);
+  return i == TableList::npos ? nullptr : &tables[i];
 }
 
 const View* Schema::FindView(std::string_view name) const {
@@ -151,12 +202,49 @@ const Table* Schema::FindIndexTable(std::string_view index) const {
 }
 
 Table* Schema::FindIndexTable(std::string_view index) {
-  return const_cast<Table*>(static_cast<const Schema*>(this)->FindIndexTable(index));
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (std::as_const(tables)[i].FindIndex(index)) return &tables[i];
+  }
+  return nullptr;
 }
 
 void Schema::DropTable(std::string_view name) {
-  std::erase_if(tables, [&](const Table& t) { return t.name == name; });
+  tables.Erase(name);
   std::erase_if(triggers, [&](const Trigger& t) { return t.table == name; });
+}
+
+void Schema::RenameTableReferences(std::string_view from, std::string_view to) {
+  tables.NamesChanged();
+  for (size_t i = 0; i < tables.size(); ++i) {
+    const std::vector<Constraint>& read = std::as_const(tables)[i].constraints;
+    bool refers = std::any_of(read.begin(), read.end(),
+                              [&](const Constraint& c) { return c.ref_table == from; });
+    if (!refers) continue;  // untouched tables stay shared with the schema's copies
+    for (Constraint& c : tables[i].constraints) {
+      if (c.ref_table == from) c.ref_table = std::string(to);
+    }
+  }
+  for (Trigger& tr : triggers) {
+    if (tr.table == from) tr.table = std::string(to);
+  }
+}
+
+void Schema::RenameReferencedColumn(std::string_view table, std::string_view from,
+                                    std::string_view to) {
+  for (size_t i = 0; i < tables.size(); ++i) {
+    const std::vector<Constraint>& read = std::as_const(tables)[i].constraints;
+    bool refers = std::any_of(read.begin(), read.end(), [&](const Constraint& c) {
+      return c.ref_table == table &&
+             std::find(c.ref_columns.begin(), c.ref_columns.end(), from) != c.ref_columns.end();
+    });
+    if (!refers) continue;
+    for (Constraint& c : tables[i].constraints) {
+      if (c.ref_table != table) continue;
+      for (std::string& rc : c.ref_columns) {
+        if (rc == from) rc = std::string(to);
+      }
+    }
+  }
 }
 
 void Schema::DropView(std::string_view name) {

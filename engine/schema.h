@@ -5,6 +5,10 @@
 // canonical JSON is fingerprinted). Types and expressions are kept as dialect SQL text.
 // No I/O. Lookups are by exact name.
 
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,9 +125,72 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
+// The tables of a schema, in creation order. Copies share each table until one of them changes
+// it (copy-on-write): the planner copies the schema model for every batch, and a long history
+// has thousands of tables that one migration does not touch. Reading goes through const
+// access (iteration is read-only); writing through the non-const operator[], front(), back()
+// or Schema::FindTable, which give the table to this list alone first. A Table& so obtained
+// stays valid until this list is copied; do not keep it across a copy.
+class TableList {
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Table;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Table*;
+    using reference = const Table&;
+
+    const_iterator() = default;
+    const Table& operator*() const { return **it_; }
+    const Table* operator->() const { return it_->get(); }
+    const_iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    const_iterator operator++(int) { return const_iterator(it_++); }
+    bool operator==(const const_iterator&) const = default;
+
+   private:
+    friend class TableList;
+    explicit const_iterator(std::vector<std::shared_ptr<Table>>::const_iterator it) : it_(it) {}
+    std::vector<std::shared_ptr<Table>>::const_iterator it_;
+  };
+
+  TableList() = default;
+  TableList(std::initializer_list<Table> tables);
+
+  const_iterator begin() const { return const_iterator(slots_.begin()); }
+  const_iterator end() const { return const_iterator(slots_.end()); }
+  size_t size() const { return slots_.size(); }
+  bool empty() const { return slots_.empty(); }
+  const Table& operator[](size_t i) const { return *slots_[i]; }
+  Table& operator[](size_t i);
+  const Table& front() const { return *slots_.front(); }
+  Table& front() { return (*this)[0]; }
+  const Table& back() const { return *slots_.back(); }
+  Table& back() { return (*this)[slots_.size() - 1]; }
+  void push_back(Table table);
+  // Removes the tables named `name`.
+  void Erase(std::string_view name);
+  // The position of the table named `name`, or npos. A hash of each name, kept beside the
+  // tables, makes the scan cheap; a table given out writable may be renamed, so its hash is
+  // taken again on the next lookup, and NamesChanged() (called by every rename) retakes all.
+  size_t Find(std::string_view name) const;
+  void NamesChanged();
+  static constexpr size_t npos = static_cast<size_t>(-1);
+
+ private:
+  static constexpr size_t kStale = 0;
+  static size_t HashName(std::string_view name);
+
+  std::vector<std::shared_ptr<Table>> slots_;
+  mutable std::vector<size_t> hashes_;  // parallel to slots_; kStale = take again
+};
+
 class Schema {
  public:
-  std::vector<Table> tables;  // in creation order
+  TableList tables;  // in creation order
   std::vector<View> views;
   std::vector<Trigger> triggers;
   std::vector<Sequence> sequences;
@@ -142,6 +209,10 @@ class Schema {
   Table* FindIndexTable(std::string_view index);
   bool HasRelation(std::string_view name) const { return FindTable(name) || FindView(name); }
   void DropTable(std::string_view name);
+  // After table `from` was renamed `to`: the name lookup, foreign keys and triggers follow it.
+  void RenameTableReferences(std::string_view from, std::string_view to);
+  // After column `from` of `table` was renamed `to`: foreign keys referencing it follow it.
+  void RenameReferencedColumn(std::string_view table, std::string_view from, std::string_view to);
   void DropView(std::string_view name);
   // Triggers defined on `table`.
   std::vector<const Trigger*> TriggersOn(std::string_view table) const;

@@ -179,14 +179,7 @@ bool ApplyStep(const Step& step, Schema& schema) {
             Table* t = table_of(s.from);
             if (!t) return false;
             t->name = s.to;
-            for (Table& other : schema.tables) {
-              for (Constraint& c : other.constraints) {
-                if (c.ref_table == s.from) c.ref_table = s.to;
-              }
-            }
-            for (Trigger& tr : schema.triggers) {
-              if (tr.table == s.from) tr.table = s.to;
-            }
+            schema.RenameTableReferences(s.from, s.to);
             return true;
           },
           [&](const steps::AddColumn& s) {
@@ -209,14 +202,7 @@ bool ApplyStep(const Step& step, Schema& schema) {
             Table* t = table_of(s.table);
             if (!t || !t->FindColumn(s.from)) return false;
             t->RenameColumnEverywhere(s.from, s.to);
-            for (Table& other : schema.tables) {
-              for (Constraint& c : other.constraints) {
-                if (c.ref_table != s.table) continue;
-                for (std::string& rc : c.ref_columns) {
-                  if (rc == s.from) rc = s.to;
-                }
-              }
-            }
+            schema.RenameReferencedColumn(s.table, s.from, s.to);
             return true;
           },
           [&](const steps::AlterColumn& s) {

@@ -66,7 +66,8 @@ Result<Schema> SqliteConnection::Introspect() {
   }
 
   // What only the CREATE TABLE text has: collations, generated columns, AUTOINCREMENT.
-  for (Table& t : schema.tables) {
+  for (size_t ti = 0; ti < schema.tables.size(); ++ti) {
+    Table& t = schema.tables[ti];
     for (Column& c : t.columns) {
       for (const Column& d : declared[t.name]) {
         if (d.name != c.name) continue;
@@ -79,7 +80,8 @@ Result<Schema> SqliteConnection::Introspect() {
     }
   }
 
-  for (Table& t : schema.tables) {
+  for (size_t ti = 0; ti < schema.tables.size(); ++ti) {
+    Table& t = schema.tables[ti];
     auto& k = keys[t.name];
     std::sort(k.begin(), k.end());
     t.primary_key.clear();

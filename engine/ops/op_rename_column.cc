@@ -25,14 +25,7 @@ Status RenameColumnOp::Plan(BatchBuilder& b) const {
   for (Constraint& c : t->constraints) {
     if (!c.check.empty()) c.check = RenameIdentifier(c.check, from_, to_, lex);
   }
-  for (Table& other : b.schema().tables) {
-    for (Constraint& c : other.constraints) {
-      if (c.ref_table != table_) continue;
-      for (std::string& rc : c.ref_columns) {
-        if (rc == from_) rc = to_;
-      }
-    }
-  }
+  b.schema().RenameReferencedColumn(table_, from_, to_);
   if (b.IsNew(table_)) {
     std::string table = b.PhysicalTable(table_);
     std::string physical = b.PhysicalColumn(table_, from_);

@@ -16,14 +16,7 @@ Status RenameTableOp::Plan(BatchBuilder& b) const {
   if (b.schema().HasRelation(to_))
     return b.Error(Code::kInvalid, "table \"" + to_ + "\" already exists");
   t->name = to_;
-  for (Table& other : b.schema().tables) {
-    for (Constraint& c : other.constraints) {
-      if (c.ref_table == from_) c.ref_table = to_;
-    }
-  }
-  for (Trigger& tr : b.schema().triggers) {
-    if (tr.table == from_) tr.table = to_;
-  }
+  b.schema().RenameTableReferences(from_, to_);
   if (b.IsNew(from_)) {
     std::string physical = b.PhysicalTable(from_);
     b.RenameMappedTable(from_, to_);
