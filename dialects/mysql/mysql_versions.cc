@@ -16,6 +16,12 @@ namespace bellows::mysql {
 
 namespace {
 
+// The column a shadow stands for, as the application knows it ("_bellows_new_score" -> "score").
+std::string ShownColumn(const std::string& shadow) {
+  const std::string prefix = "_bellows_new_";
+  return shadow.rfind(prefix, 0) == 0 ? shadow.substr(prefix.size()) : shadow;
+}
+
 // A trigger name within 64 characters: `base` + suffix ("_i", "_u").
 std::string TriggerName(const std::string& base, const char* suffix) {
   return base.substr(0, 62) + suffix;
@@ -101,7 +107,7 @@ Result<RenderedStep> MysqlDialect::RenderSync(const ShadowSync& sync) const {
     if (sync.not_null)
       b += "    IF " + S + " IS NULL THEN " +
            Signal(*this, "23000",
-                  "bellows: " + sync.table + "." + sync.shadow.substr(14) +
+                  "bellows: " + sync.table + "." + ShownColumn(sync.shadow) +
                       " cannot be NULL in the new version") +
            "; END IF;\n";
     if (!down.empty()) b += "    SET NEW." + QuoteIdentifier(sync.column) + " = (" + down + ");\n";
