@@ -38,6 +38,7 @@ run_suite() {
   ./scripts/build.sh "$dir" "$type" "$sanitize"
   echo "== test: $dir${exclude:+ (without the labels $exclude)}"
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
     ctest --test-dir "$dir" --output-on-failure -j "$(( $(nproc 2>/dev/null || echo 2) + 1 ))" \
     ${exclude:+-LE "$exclude"}
 }
