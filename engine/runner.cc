@@ -208,6 +208,7 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
     b.plan_hash = plan_hash_;
     BELLOWS_ASSIGN_OR_RETURN(id, state_.InsertBatch(b));
     if (kind == "forward") {
+      std::vector<HistoryRow> history;
       for (const MigrationPlan& m : plan.migrations) {
         HistoryRow h;
         h.version = m.version;
@@ -223,8 +224,9 @@ Result<long long> Runner::Record(const BatchPlan& plan, const std::string& comma
         h.plan_hash = plan_hash_;
         h.inverse = m.irreversible.empty() ? m.inverse.dump() : "";
         h.irreversible = m.irreversible;
-        BELLOWS_TRY(state_.InsertHistory(h));
+        history.push_back(std::move(h));
       }
+      BELLOWS_TRY(state_.InsertHistory(history));
     }
     return state_.InsertSteps(id, *rows);
   }));

@@ -217,20 +217,40 @@ Status StateStore::SetBatchState(long long batch, const std::string& state,
                        " WHERE id = " + Num(batch));
 }
 
-Status StateStore::InsertHistory(const HistoryRow& h) {
+Status StateStore::InsertRows(const std::string& table, const std::string& columns,
+                              const std::vector<std::string>& values) {
+  const size_t kStatementBytes = 512 * 1024;
+  const std::string head = "INSERT INTO " + table + " (" + columns + ") VALUES ";
+  std::string sql;
+  for (size_t i = 0; i < values.size(); ++i) {
+    sql += (sql.empty() ? head : ", ") + values[i];
+    if (sql.size() >= kStatementBytes || i + 1 == values.size()) {
+      BELLOWS_TRY(conn_.Execute(sql));
+      sql.clear();
+    }
+  }
+  return Status::Ok();
+}
+
+Status StateStore::InsertHistory(const std::vector<HistoryRow>& rows) {
+  if (rows.empty()) return Status::Ok();
   BELLOWS_ASSIGN_OR_RETURN(long long id, NextId(d_.StateTable("history")));
-  return conn_.Execute("INSERT INTO " + d_.StateTable("history") +
-                       " (id, version, name, file, kind, checksum, down_checksum, batch_id, state, "
-                       "started_at, finished_at, duration_ms,"
-                       " applied_by, bellows_version, fingerprint, plan_hash, inverse, "
-                       "irreversible, error) VALUES (" +
-                       Num(id) + ", " + Quote(h.version) + ", " + Quote(h.name) + ", " +
-                       Quote(h.file) + ", " + Quote(h.kind) + ", " + Quote(h.checksum) + ", " +
-                       Quote(h.down_checksum) + ", " + Num(h.batch_id) + ", " + Quote(h.state) +
-                       ", " + Quote(NowUtc()) + ", NULL, 0, " + Quote(h.applied_by) + ", " +
-                       Quote(h.bellows_version) + ", " + Quote(h.fingerprint) + ", " +
-                       Quote(h.plan_hash) + ", " + (h.inverse.empty() ? "NULL" : Quote(h.inverse)) +
-                       ", " + Quote(h.irreversible) + ", '')");
+  const std::string now = Quote(NowUtc());
+  std::vector<std::string> values;
+  for (const HistoryRow& h : rows) {
+    values.push_back("(" + Num(id++) + ", " + Quote(h.version) + ", " + Quote(h.name) + ", " +
+                     Quote(h.file) + ", " + Quote(h.kind) + ", " + Quote(h.checksum) + ", " +
+                     Quote(h.down_checksum) + ", " + Num(h.batch_id) + ", " + Quote(h.state) +
+                     ", " + now + ", NULL, 0, " + Quote(h.applied_by) + ", " +
+                     Quote(h.bellows_version) + ", " + Quote(h.fingerprint) + ", " +
+                     Quote(h.plan_hash) + ", " + (h.inverse.empty() ? "NULL" : Quote(h.inverse)) +
+                     ", " + Quote(h.irreversible) + ", '')");
+  }
+  return InsertRows(d_.StateTable("history"),
+                    "id, version, name, file, kind, checksum, down_checksum, batch_id, state, "
+                    "started_at, finished_at, duration_ms, applied_by, bellows_version, "
+                    "fingerprint, plan_hash, inverse, irreversible, error",
+                    values);
 }
 
 Status StateStore::SetHistoryState(long long batch, const std::string& state,
@@ -256,17 +276,17 @@ Status StateStore::SetHistoryStateFor(long long batch, const std::string& versio
 }
 
 Status StateStore::InsertSteps(long long batch, const std::vector<StepRow>& steps) {
+  std::vector<std::string> values;
   for (const StepRow& s : steps) {
-    BELLOWS_TRY(conn_.Execute(
-        "INSERT INTO " + d_.StateTable("steps") +
-        " (batch_id, seq, migration, phase, kind, description, status, definition, checkpoint,"
-        " error) VALUES (" +
-        Num(batch) + ", " + Num(s.step.seq) + ", " + Quote(s.migration_version) + ", " +
-        Quote(PhaseName(s.step.phase)) + ", " + Quote(s.step.kind) + ", " +
-        Quote(s.step.description) + ", " + Quote(s.status) + ", " + Quote(ToJson(s.step).dump()) +
-        ", " + Quote(s.checkpoint) + ", '')"));
+    values.push_back("(" + Num(batch) + ", " + Num(s.step.seq) + ", " + Quote(s.migration_version) +
+                     ", " + Quote(PhaseName(s.step.phase)) + ", " + Quote(s.step.kind) + ", " +
+                     Quote(s.step.description) + ", " + Quote(s.status) + ", " +
+                     Quote(ToJson(s.step).dump()) + ", " + Quote(s.checkpoint) + ", '')");
   }
-  return Status::Ok();
+  return InsertRows(d_.StateTable("steps"),
+                    "batch_id, seq, migration, phase, kind, description, status, definition, "
+                    "checkpoint, error",
+                    values);
 }
 
 Status StateStore::SetStepStatus(long long batch, int seq, const std::string& status,

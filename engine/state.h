@@ -98,7 +98,9 @@ class StateStore {
   // Writers; call inside a transaction.
   Result<long long> InsertBatch(const BatchRow& b);
   Status SetBatchState(long long batch, const std::string& state, const std::string& error);
-  Status InsertHistory(const HistoryRow& h);
+  Status InsertHistory(const HistoryRow& h) { return InsertHistory(std::vector<HistoryRow>{h}); }
+  // Rows are written with as few statements as fit (multi-row INSERTs of up to about 512 KB).
+  Status InsertHistory(const std::vector<HistoryRow>& rows);
   Status SetHistoryState(long long batch, const std::string& state, const std::string& error,
                          const std::string& fingerprint);
   Status SetHistoryStateById(long long id, const std::string& state);
@@ -129,6 +131,9 @@ class StateStore {
 
  private:
   Result<long long> NextId(const std::string& table);
+  // INSERT INTO `table` (`columns`) VALUES `values`..., in statements of about 512 KB.
+  Status InsertRows(const std::string& table, const std::string& columns,
+                    const std::vector<std::string>& values);
   BatchRow ToBatch(const Row& r) const;
 
   Connection& conn_;
