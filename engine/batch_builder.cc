@@ -414,11 +414,16 @@ Result<BatchPlan> BatchBuilder::Finish() {
     }
   }
   if (!input_.direct && !input_.lean && schemas) {
-    // The new version stays live after complete: its views are re-made over the final columns.
+    // The new version stays live after complete: its views are re-made over the final columns,
+    // unless the contract changes nothing but the previous version's going: then the views
+    // made at expand are already the final ones.
+    const bool contract_changes = !contract_.empty() || !cleanup_.empty();
     maps_.clear();
     VersionSpec final_version = BuildVersion();
-    BELLOWS_TRY(
-        Emit(Phase::kContract, steps::CreateVersion{final_version}, std::nullopt, false, last, ""));
+    if (contract_changes || ToJson(final_version) != ToJson(plan_.version)) {
+      BELLOWS_TRY(Emit(Phase::kContract, steps::CreateVersion{final_version}, std::nullopt, false,
+                       last, ""));
+    }
   }
   AssignGroups();
   return std::move(plan_);
