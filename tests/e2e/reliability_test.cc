@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/harness.h"
+#include "tests/e2e/hostile_cases.h"
 
 namespace bellows::e2e {
 
@@ -243,6 +244,30 @@ TEST_CASE("reliability (sqlite): a read-only database is refused with a clear er
   CHECK(Has(missing.err, "does not exist"));
   struct stat st {};
   CHECK(stat((p.dir() + "/no").c_str(), &st) != 0);
+}
+
+}  // namespace bellows::e2e
+
+namespace bellows::e2e {
+
+TEST_CASE("reliability (sqlite): hostile identifiers in every kind of operation") {
+  Project project;
+  FormatTarget t;
+  t.project = &project;
+  t.must = [&](const std::string& sql) {
+    Db db(project.db_path());
+    db.Must(sql);
+  };
+  t.query = [&](const std::string& sql) {
+    Db db(project.db_path());
+    return db.Query(sql);
+  };
+  t.has_table = [&](const std::string& name) {
+    Db db(project.db_path());
+    return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name +
+                    "'") == Table{{"1"}};
+  };
+  HostileNamesLifecycle(t, '"');
 }
 
 }  // namespace bellows::e2e

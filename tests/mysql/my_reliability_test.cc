@@ -14,6 +14,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/e2e/hostile_cases.h"
 #include "tests/mysql/my_harness.h"
 
 namespace bellows::mytest {
@@ -448,6 +449,26 @@ TEST_CASE("mysql: a mistyped URL does not show its password either") {
       CHECK_FALSE(Has(r.out + r.err, "S3cret"));
     }
   }
+}
+
+}  // namespace bellows::mytest
+
+namespace bellows::mytest {
+
+TEST_CASE("mysql: hostile identifiers in every kind of operation") {
+  MyProject my;
+  MyConn conn(my.db.url());
+  e2e::FormatTarget t;
+  t.project = &my.project;
+  t.must = [&](const std::string& sql) { conn.Must(sql); };
+  t.query = [&](const std::string& sql) { return conn.Query(sql); };
+  t.has_table = [&](const std::string& name) {
+    return conn.Query(
+               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+               "database() AND table_name = '" +
+               name + "'") == Table{{"1"}};
+  };
+  e2e::HostileNamesLifecycle(t, '`');
 }
 
 }  // namespace bellows::mytest

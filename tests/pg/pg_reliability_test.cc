@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/e2e/hostile_cases.h"
 #include "tests/pg/pg_harness.h"
 
 namespace bellows::pgtest {
@@ -408,6 +409,26 @@ TEST_CASE("postgres: passwords never appear in any output or state row") {
     INFO("state table ", t);
     CHECK(tables.count(t) == 1);
   }
+}
+
+}  // namespace bellows::pgtest
+
+namespace bellows::pgtest {
+
+TEST_CASE("postgres: hostile identifiers in every kind of operation") {
+  PgProject pg;
+  PgConn conn(pg.db.url());
+  e2e::FormatTarget t;
+  t.project = &pg.project;
+  t.must = [&](const std::string& sql) { conn.Must(sql); };
+  t.query = [&](const std::string& sql) { return conn.Query(sql); };
+  t.has_table = [&](const std::string& name) {
+    return conn.Query(
+               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+               "'public' AND table_name = '" +
+               name + "'") == Table{{"1"}};
+  };
+  e2e::HostileNamesLifecycle(t, '"');
 }
 
 }  // namespace bellows::pgtest
