@@ -46,6 +46,11 @@ TEST_CASE("urls: passwords are masked, dialects recognised") {
   CHECK(MaskUrl("mysql//app:pw@h/x") == "mysql//app:***@h/x");
   CHECK(MaskSecrets("no route to app:Sup3r@S3cret@h", "mysql://app:Sup3r@S3cret@h/x") ==
         "no route to app:***@h");
+  // Every password= parameter (found by fuzzing: the second one showed).
+  CHECK(MaskUrl("mysql://u@h/db?password=a&password=secret") ==
+        "mysql://u@h/db?password=***&password=***");
+  CHECK(MaskSecrets("auth secret or first1 failed",
+                    "mysql://u@h/db?password=first1&password=secret") == "auth *** or *** failed");
   CHECK(UrlDialect("sqlite:app.db") == "sqlite");
   CHECK(UrlDialect("postgresql://x") == "postgres");
   CHECK(UrlDialect("mariadb://x") == "mysql");

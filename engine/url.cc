@@ -1,7 +1,7 @@
 #include "engine/url.h"
 
-#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "engine/strings.h"
 
@@ -29,37 +29,47 @@ std::pair<size_t, size_t> PasswordSpan(std::string_view url) {
   return {colon + 1, at};
 }
 
-// The value of a password= parameter: [first, last), or first == last when none.
-std::pair<size_t, size_t> ParameterSpan(std::string_view url) {
-  size_t p = Lower(url).find("password=");
-  if (p == std::string::npos) return {0, 0};
-  size_t end = url.find_first_of("& ", p);
-  return {p + 9, end == std::string_view::npos ? url.size() : end};
+// The values of every password= parameter: [first, last) each, in order. (A URL may repeat a
+// parameter; whichever one a driver takes, none is shown.)
+std::vector<std::pair<size_t, size_t>> ParameterSpans(std::string_view url) {
+  std::vector<std::pair<size_t, size_t>> out;
+  const std::string lower = Lower(url);
+  for (size_t p = lower.find("password="); p != std::string::npos;
+       p = lower.find("password=", p + 9)) {
+    size_t end = url.find_first_of("& ", p);
+    out.emplace_back(p + 9, end == std::string_view::npos ? url.size() : end);
+  }
+  return out;
 }
 
-// The password of a URL, or "" (userinfo password, or a password= parameter).
-std::string Password(std::string_view url) {
+// Every password in a URL: the userinfo's and the password= parameters'.
+std::vector<std::string> Passwords(std::string_view url) {
+  std::vector<std::string> out;
   auto [first, last] = PasswordSpan(url);
-  if (first == last) std::tie(first, last) = ParameterSpan(url);
-  return std::string(url.substr(first, last - first));
+  if (first != last) out.emplace_back(url.substr(first, last - first));
+  for (auto [f, l] : ParameterSpans(url)) {
+    if (f != l) out.emplace_back(url.substr(f, l - f));
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string MaskUrl(std::string_view url) {
   std::string out(url);
-  // The parameter first: masking the userinfo moves the positions after it.
-  if (auto [first, last] = ParameterSpan(out); first != last)
-    out.replace(first, last - first, "***");
+  // The parameters first, last to first: masking moves the positions after it.
+  std::vector<std::pair<size_t, size_t>> spans = ParameterSpans(out);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+    if (it->first != it->second) out.replace(it->first, it->second - it->first, "***");
+  }
   if (auto [first, last] = PasswordSpan(out); first != last)
     out.replace(first, last - first, "***");
   return out;
 }
 
 std::string MaskSecrets(std::string_view text, std::string_view url) {
-  std::string password = Password(url);
   std::string out(text);
-  if (password.size() >= 1) out = ReplaceAll(out, password, "***");
+  for (const std::string& password : Passwords(url)) out = ReplaceAll(out, password, "***");
   return out;
 }
 
