@@ -39,3 +39,21 @@ if(BELLOWS_SANITIZE)
   # and the end-to-end tests start bellows hundreds of times.
   target_link_options(bellows_options INTERFACE -fsanitize=${BELLOWS_SANITIZE} -no-pie)
 endif()
+
+# Fuzzing (tests/fuzz, scripts/fuzz.sh): every library gets libFuzzer's coverage instrumentation
+# and ASan + UBSan; only the fuzz targets link libFuzzer itself. Clang only; the doctest
+# programs are not built in this configuration.
+option(BELLOWS_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
+if(BELLOWS_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BELLOWS_FUZZ=ON needs clang (libFuzzer), not ${CMAKE_CXX_COMPILER_ID}: "
+                        "configure with CXX=clang++-14, or run scripts/fuzz.sh")
+  endif()
+  if(BELLOWS_SANITIZE)
+    message(FATAL_ERROR "BELLOWS_FUZZ=ON brings its own sanitizers: leave BELLOWS_SANITIZE empty")
+  endif()
+  set(BELLOWS_BUILD_TESTS OFF)
+  target_compile_options(bellows_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(bellows_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -140,6 +140,21 @@ TEST_CASE("loader: errors name the files") {
     REQUIRE_FALSE(dir.ok());
     CHECK(dir.status().code() == Code::kUsage);
   }
+  SUBCASE("nested YAML aliases that would expand to billions of nodes (found by fuzzing)") {
+    std::string text;
+    text += "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; ++i) {
+      std::string prev = "*a" + std::to_string(i - 1);
+      text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+      for (int k = 0; k < 9; ++k) text += (k ? ", " : "") + prev;
+      text += "]\n";
+    }
+    d.Write("0001_bomb.yaml", text + "operations:\n  - sql: {up: *a9}\n");
+    auto dir = LoadDirectory(d.path(), DirFormat::kBellows);
+    REQUIRE_FALSE(dir.ok());
+    CHECK(dir.status().code() == Code::kInvalid);
+    CHECK(dir.status().message() == "the document expands to more than 200000 nodes");
+  }
 }
 
 TEST_CASE("sum file: written in sha256sum format and checked") {

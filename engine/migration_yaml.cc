@@ -16,7 +16,20 @@ SourceLocation At(const std::string& file, const YAML::Mark& mark) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-Result<Node> Convert(const YAML::Node& y, const std::string& file) {
+// Nodes one document may expand to. YAML aliases repeat a node without repeating its text, so
+// a few hundred bytes of nested aliases would expand to billions of nodes (found by fuzzing);
+// a real migration or bellows.yaml has a few thousand.
+constexpr size_t kMaxNodes = 200000;
+
+Result<Node> Convert(const YAML::Node& y, const std::string& file, size_t& budget) {
+  if (budget == 0) {
+    return BELLOWS_ERR(kInvalid,
+                       "the document expands to more than " + std::to_string(kMaxNodes) + " nodes")
+        .WithLocation(At(file, y.Mark()))
+        .WithHint(
+            "YAML aliases (*name) repeat whole nodes: write the values out, or split the file");
+  }
+  --budget;
   Node n;
   n.location = At(file, y.Mark());
   switch (y.Type()) {
@@ -31,7 +44,7 @@ Result<Node> Convert(const YAML::Node& y, const std::string& file) {
     case YAML::NodeType::Sequence:
       n.kind = Node::Kind::kList;
       for (const YAML::Node& item : y) {
-        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(item, file));
+        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(item, file, budget));
         n.items.push_back(std::move(child));
       }
       return n;
@@ -48,7 +61,7 @@ Result<Node> Convert(const YAML::Node& y, const std::string& file) {
           return BELLOWS_ERR(kInvalid, "duplicate key \"" + key + "\"")
               .WithLocation(At(file, entry.first.Mark()));
         }
-        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(entry.second, file));
+        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(entry.second, file, budget));
         if (child.is_null()) child.location = At(file, entry.first.Mark());
         n.entries.emplace_back(key, std::move(child));
       }
@@ -70,7 +83,8 @@ Result<Node> ParseYaml(std::string_view text, const std::string& file) {
         .WithHint("fix the YAML syntax at this position");
   }
   try {
-    return Convert(root, file);
+    size_t budget = kMaxNodes;
+    return Convert(root, file, budget);
   } catch (const YAML::Exception& e) {
     return BELLOWS_ERR(kInvalid, "malformed YAML: " + e.msg).WithLocation(At(file, e.mark));
   }

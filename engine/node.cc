@@ -6,6 +6,9 @@
 
 namespace bellows {
 
+Node::Node() = default;
+Node::~Node() = default;
+
 const Node* Node::Find(std::string_view key) const {
   for (const auto& [k, v] : entries) {
     if (k == key) return &v;

@@ -23,6 +23,15 @@ struct Node {
   std::vector<std::pair<std::string, Node>> entries;  // kMap, in source order
   SourceLocation location;                            // file:line:column of the node
 
+  // Declared here, defined in node.cc: Node holds vectors of itself, which libstdc++ 12 lets
+  // clang instantiate only once Node is complete.
+  Node();
+  ~Node();
+  Node(const Node&) = default;
+  Node(Node&&) = default;
+  Node& operator=(const Node&) = default;
+  Node& operator=(Node&&) = default;
+
   bool is_null() const { return kind == Kind::kNull; }
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_list() const { return kind == Kind::kList; }

@@ -291,6 +291,22 @@ Status Runner::Finish(long long batch, const std::string& state, RunReport* repo
   return Status::Ok();
 }
 
+namespace {
+
+// The connection went away in the middle of a batch: nothing more can be undone or recorded
+// through it. The records say how far the batch got, and the next run resumes or undoes it
+// from there: failed, not restored (SPEC 7.1).
+Status LostMidBatch(Status s) {
+  if (s.ok() || s.code() != Code::kConnection) return s;
+  return s.WithCode(Code::kNotRestored)
+      .WithHint(
+          "the connection to the database was lost mid-batch; the batch stays where it stopped "
+          "(bellows status shows where): once the database is reachable, run the same command "
+          "again to resume, or bellows rollback to undo it");
+}
+
+}  // namespace
+
 Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
                          RunReport* report) {
   report->batch = batch;
@@ -301,15 +317,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
   }
   const std::string failed_version = FirstNotDone(rows);
   if (cause.code() == Code::kConnection) {
-    // The connection is gone: nothing can be undone or recorded through it. The records say
-    // how far the batch got, and the next run resumes or undoes it from there.
     Status s = cause;
-    return s.WithCode(Code::kNotRestored)
-        .WithMigration(MigrationId(failed_version))
-        .WithHint(
-            "the connection to the database was lost mid-batch; the batch stays where it stopped "
-            "(bellows status shows where): once the database is reachable, run the same command "
-            "again to resume, or bellows rollback to undo it");
+    return LostMidBatch(s.WithMigration(MigrationId(failed_version)));
   }
   BELLOWS_TRY(exec_->InTransaction(
       [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
@@ -351,24 +360,30 @@ Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* re
   if (!s.ok() && s.code() == Code::kConflict)
     return s.WithMigration(MigrationId(FirstNotDone(rows)));
   if (!s.ok()) return UndoBatch(batch, rows, s, report);
-  BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
-  return exec_->InTransaction([&]() -> Status {
+  report->batch = batch;
+  Result<Captured> now = Capture();
+  if (!now.ok()) return LostMidBatch(now.status());
+  return LostMidBatch(exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
-    BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
-    return state_.SetHistoryState(batch, kExpanded, "", now.fingerprint);
-  });
+    BELLOWS_TRY(state_.SetFingerprint(now->fingerprint, now->snapshot));
+    return state_.SetHistoryState(batch, kExpanded, "", now->fingerprint);
+  }));
 }
 
 Status Runner::Contract(long long batch, std::vector<StepRow>& rows, RunReport* report) {
-  BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
+  report->batch = batch;
+  BELLOWS_TRY(LostMidBatch(exec_->InTransaction([&]() -> Status {
     BELLOWS_TRY(state_.SetBatchState(batch, kCompleting, ""));
     return state_.SetHistoryState(batch, kCompleting, "", "");
-  }));
+  })));
   Status s = exec_->Forward(batch, rows, true);
-  if (s.ok()) return Finish(batch, kCompleted, report);
-  report->batch = batch;
+  if (s.ok()) return LostMidBatch(Finish(batch, kCompleted, report));
   s.WithMigration(MigrationId(FirstNotDone(rows)));
   if (s.code() == Code::kConflict) return s;
+  if (s.code() == Code::kConnection) {
+    report->batch_state = kCompleting;
+    return LostMidBatch(s);
+  }
   bool past_point_of_no_return = std::any_of(rows.begin(), rows.end(), [](const StepRow& r) {
     return r.step.phase == Phase::kContract && r.step.destructive && r.status == kDone;
   });

@@ -120,9 +120,10 @@ Result<std::vector<SqlStatement>> SplitSql(std::string_view text, const SplitOpt
   CompoundTracker compound;
   size_t stmt_begin = std::string_view::npos;  // offset of the first significant token
   size_t stmt_end = 0;                         // end offset of the last significant token
+  LineCounter lines(text);
   auto location = [&](size_t offset) {
     int line, column;
-    LineColumn(text, offset, &line, &column);
+    lines.At(offset, &line, &column);
     return SourceLocation{std::string(file), line + first_line - 1, column};
   };
   auto flush = [&]() {

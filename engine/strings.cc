@@ -93,18 +93,26 @@ std::string NormalizeSpace(std::string_view s) {
   return out;
 }
 
-void LineColumn(std::string_view text, size_t offset, int* line, int* column) {
-  int l = 1, c = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++l;
-      c = 1;
+void LineCounter::At(size_t offset, int* line, int* column) {
+  if (offset < offset_) {
+    offset_ = 0;
+    line_ = 1;
+    column_ = 1;
+  }
+  for (; offset_ < offset && offset_ < text_.size(); ++offset_) {
+    if (text_[offset_] == '\n') {
+      ++line_;
+      column_ = 1;
     } else {
-      ++c;
+      ++column_;
     }
   }
-  *line = l;
-  *column = c;
+  *line = line_;
+  *column = column_;
+}
+
+void LineColumn(std::string_view text, size_t offset, int* line, int* column) {
+  LineCounter(text).At(offset, line, column);
 }
 
 int LineOf(std::string_view text, size_t offset) {

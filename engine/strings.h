@@ -24,6 +24,19 @@ std::string EscapeLike(std::string_view s);
 std::string NormalizeSpace(std::string_view s);
 // 1-based line and column of byte `offset` in `text`.
 void LineColumn(std::string_view text, size_t offset, int* line, int* column);
+// LineColumn for many offsets into one text: each is counted on from the one before (from the
+// start again only when an offset goes back), so a file's statements cost one pass.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : text_(text) {}
+  void At(size_t offset, int* line, int* column);
+
+ private:
+  std::string_view text_;
+  size_t offset_ = 0;
+  int line_ = 1;
+  int column_ = 1;
+};
 // Number of lines in `text` before byte `offset` (0-based line index).
 int LineOf(std::string_view text, size_t offset);
 // Plural helper: Count(3, "row") = "3 rows".

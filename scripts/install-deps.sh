@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what bellows needs to build, test and run its demo on Debian 12. Idempotent:
-# installs only what is missing, so it is quick when everything is there.
+# Installs what bellows needs to build, test and run its demo on Debian 12 (with --fuzz, also
+# what scripts/fuzz.sh needs). Idempotent: installs only what is missing, so it is quick when
+# everything is there.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,10 @@ packages=(
   libcli11-dev libyaml-cpp-dev libssl-dev doctest-dev nlohmann-json3-dev
   postgresql mariadb-server
 )
+# Fuzzing only (scripts/fuzz.sh runs install-deps.sh --fuzz): clang with libFuzzer and the
+# ASan/UBSan runtimes, which clang-14 only recommends.
+fuzz_packages=(clang-14 libclang-rt-14-dev)
+if [ "${1:-}" = "--fuzz" ]; then packages+=("${fuzz_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,7 @@
 # Installs what is missing, builds and runs every test with ctest, printing its summary.
 #   ./scripts/test.sh              the normal build (build/)
 #   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
-# Under CI=true both run. The PostgreSQL and MariaDB tests run against servers this script
+# Under CI=true both run, then the fuzz targets (scripts/fuzz.sh, 20 s each). The PostgreSQL and MariaDB tests run against servers this script
 # starts (scripts/servers.sh), or the ones BELLOWS_TEST_POSTGRES_URL / BELLOWS_TEST_MYSQL_URL
 # name.
 set -euo pipefail
@@ -50,7 +50,11 @@ case "${1:-}" in
     # CI runs every suite under the sanitizers too. Unity builds and a position-dependent
     # sanitizer binary (docs/decisions.md 31-32) brought the whole run from 31 to about 15
     # minutes on 2 cores, within CI's 25-minute budget.
-    if [ "${CI:-}" = "true" ]; then run_suite build-asan Debug address,undefined; fi
+    if [ "${CI:-}" = "true" ]; then
+      run_suite build-asan Debug address,undefined
+      # The libFuzzer targets (tests/fuzz), 20 s each: a crash, leak or sanitizer report fails.
+      ./scripts/fuzz.sh --seconds 20
+    fi
     ;;
   *) echo "usage: $0 [--sanitize]" >&2; exit 2 ;;
 esac

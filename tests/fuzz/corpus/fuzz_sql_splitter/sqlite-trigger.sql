@@ -1,0 +1,9 @@
+CREATE TABLE [order items] (`id` INTEGER PRIMARY KEY, "qty" int CHECK (qty > 0));
+CREATE TRIGGER t AFTER INSERT ON [order items]
+BEGIN
+  UPDATE a SET x = CASE WHEN NEW.qty > 1 THEN 2 ELSE 3 END;
+  DELETE FROM b WHERE y = 'end;';
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS u BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'no;'); END;
+CREATE TABLE IF NOT EXISTS c (x);;
+-- trailing comment without newline
