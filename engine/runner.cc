@@ -316,15 +316,27 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
     return s.WithCode(Code::kNotRestored);
   }
   const std::string failed_version = FirstNotDone(rows);
-  if (cause.code() == Code::kConnection) {
-    Status s = cause;
+  // The cause first, then what the lost connection stopped (a terminated session reports
+  // itself as an SQL error first, and only the next statement finds the connection gone).
+  auto lost = [&](const Status& after) {
+    Status s =
+        cause.code() == Code::kConnection
+            ? cause
+            : BELLOWS_ERR(kConnection,
+                          cause.message() + "; then the connection was lost: " + after.message());
     return LostMidBatch(s.WithMigration(MigrationId(failed_version)));
-  }
-  BELLOWS_TRY(exec_->InTransaction(
-      [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); }));
+  };
+  if (cause.code() == Code::kConnection) return lost(cause);
+  Status marked = exec_->InTransaction(
+      [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); });
+  if (marked.code() == Code::kConnection) return lost(marked);
+  BELLOWS_TRY(marked);
   Status undo = exec_->Undo(batch, rows);
   if (undo.ok()) {
-    BELLOWS_ASSIGN_OR_RETURN(Captured now, Capture());
+    Result<Captured> captured = Capture();
+    if (!captured.ok() && captured.status().code() == Code::kConnection)
+      return lost(captured.status());
+    BELLOWS_ASSIGN_OR_RETURN(Captured now, std::move(captured));
     BELLOWS_TRY(exec_->InTransaction([&]() -> Status {
       BELLOWS_TRY(state_.SetFingerprint(now.fingerprint, now.snapshot));
       BELLOWS_TRY(state_.SetBatchState(batch, kRolledBack, cause.message()));
