@@ -420,7 +420,7 @@ Result<BatchPlan> BatchBuilder::Finish() {
     const bool contract_changes = !contract_.empty() || !cleanup_.empty();
     maps_.clear();
     VersionSpec final_version = BuildVersion();
-    if (contract_changes || ToJson(final_version) != ToJson(plan_.version)) {
+    if (contract_changes || final_version != plan_.version) {
       BELLOWS_TRY(Emit(Phase::kContract, steps::CreateVersion{final_version}, std::nullopt, false,
                        last, ""));
     }

@@ -44,6 +44,8 @@ struct ViewColumn {
   std::string name;      // the name in the version
   std::string physical;  // the physical column it shows
   Column def;            // the column as the version sees it (type, nullability, default)
+
+  bool operator==(const ViewColumn&) const = default;
 };
 
 // How one version sees one physical table.
@@ -59,11 +61,15 @@ struct TableView {
   std::vector<std::string> not_null;  // version columns the version requires NOT NULL
   std::vector<std::string> key;       // physical key columns
   bool changed = false;  // differs from the physical table (renamed, shadowed, hidden ...)
+
+  bool operator==(const TableView&) const = default;
 };
 
 struct VersionSpec {
   std::string name;               // "public_20261123154500", "shop_0007" ...
   std::vector<TableView> tables;  // every table the version sees
+
+  bool operator==(const VersionSpec&) const = default;
 };
 
 // A bounded query run online before a batch starts (SPEC 3.1): it looks for one row that
