@@ -316,17 +316,17 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
     return s.WithCode(Code::kNotRestored);
   }
   const std::string failed_version = FirstNotDone(rows);
-  // The cause first, then what the lost connection stopped (a terminated session reports
-  // itself as an SQL error first, and only the next statement finds the connection gone).
+  if (cause.code() == Code::kConnection) {
+    Status s = cause;
+    return LostMidBatch(s.WithMigration(MigrationId(failed_version)));
+  }
+  // A terminated session reports itself as an SQL error first; only the next statement finds
+  // the connection gone. The cause is told first, then what the lost connection stopped.
   auto lost = [&](const Status& after) {
-    Status s =
-        cause.code() == Code::kConnection
-            ? cause
-            : BELLOWS_ERR(kConnection,
-                          cause.message() + "; then the connection was lost: " + after.message());
+    Status s = BELLOWS_ERR(kConnection,
+                           cause.message() + "; then the connection was lost: " + after.message());
     return LostMidBatch(s.WithMigration(MigrationId(failed_version)));
   };
-  if (cause.code() == Code::kConnection) return lost(cause);
   Status marked = exec_->InTransaction(
       [&] { return state_.SetBatchState(batch, kRollingBack, cause.message()); });
   if (marked.code() == Code::kConnection) return lost(marked);
