@@ -145,4 +145,23 @@ void ImportAdoptsHistory(FormatTarget& t, const std::string& tool) {
   CHECK(again.exit_code == 7);  // bellows has history now: import adopts a database once
 }
 
+FormatTarget SqliteTarget(Project& project) {
+  FormatTarget t;
+  t.project = &project;
+  t.must = [&project](const std::string& sql) {
+    Db db(project.db_path());
+    db.Must(sql);
+  };
+  t.query = [&project](const std::string& sql) {
+    Db db(project.db_path());
+    return db.Query(sql);
+  };
+  t.has_table = [&project](const std::string& name) {
+    Db db(project.db_path());
+    return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name +
+                    "'") == Table{{"1"}};
+  };
+  return t;
+}
+
 }  // namespace bellows::e2e

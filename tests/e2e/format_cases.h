@@ -18,6 +18,9 @@ struct FormatTarget {
   std::function<bool(const std::string&)> has_table;
 };
 
+// The target of a project's SQLite file (each call opens the file, as a short-lived client).
+FormatTarget SqliteTarget(Project& project);
+
 inline const char* kTools[] = {"golang-migrate", "flyway", "dbmate", "goose"};
 
 // Detected from the file names, applied up, rolled back to empty (every down file), applied

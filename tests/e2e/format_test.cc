@@ -10,23 +10,7 @@ namespace {
 
 struct SqliteFormats {
   Project project;
-  FormatTarget t;
-  SqliteFormats() {
-    t.project = &project;
-    t.must = [this](const std::string& sql) {
-      Db db(project.db_path());
-      db.Must(sql);
-    };
-    t.query = [this](const std::string& sql) {
-      Db db(project.db_path());
-      return db.Query(sql);
-    };
-    t.has_table = [this](const std::string& name) {
-      Db db(project.db_path());
-      return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" +
-                      name + "'") == Table{{"1"}};
-    };
-  }
+  FormatTarget t = SqliteTarget(project);
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/e2e/format_cases.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/hostile_cases.h"
 
@@ -252,21 +253,7 @@ namespace bellows::e2e {
 
 TEST_CASE("reliability (sqlite): hostile identifiers in every kind of operation") {
   Project project;
-  FormatTarget t;
-  t.project = &project;
-  t.must = [&](const std::string& sql) {
-    Db db(project.db_path());
-    db.Must(sql);
-  };
-  t.query = [&](const std::string& sql) {
-    Db db(project.db_path());
-    return db.Query(sql);
-  };
-  t.has_table = [&](const std::string& name) {
-    Db db(project.db_path());
-    return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name +
-                    "'") == Table{{"1"}};
-  };
+  FormatTarget t = SqliteTarget(project);
   HostileNamesLifecycle(t, '"');
 }
 

@@ -14,18 +14,7 @@ namespace {
 struct MyFormats {
   MyProject my;
   std::unique_ptr<MyConn> conn = std::make_unique<MyConn>(my.db.url());
-  e2e::FormatTarget t;
-  MyFormats() {
-    t.project = &my.project;
-    t.must = [this](const std::string& sql) { conn->Must(sql); };
-    t.query = [this](const std::string& sql) { return conn->Query(sql); };
-    t.has_table = [this](const std::string& name) {
-      return conn->Query(
-                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                 "database() AND table_name = '" +
-                 name + "'") == Table{{"1"}};
-    };
-  }
+  e2e::FormatTarget t = Target(my, *conn);
 };
 
 }  // namespace

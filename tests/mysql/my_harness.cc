@@ -264,4 +264,18 @@ Table Observable(MyConn& conn, const std::string& database) {
   return out;
 }
 
+e2e::FormatTarget Target(MyProject& my, MyConn& conn) {
+  e2e::FormatTarget t;
+  t.project = &my.project;
+  t.must = [&conn](const std::string& sql) { conn.Must(sql); };
+  t.query = [&conn](const std::string& sql) { return conn.Query(sql); };
+  t.has_table = [&conn](const std::string& name) {
+    return conn.Query(
+               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+               "database() AND table_name = '" +
+               name + "'") == Table{{"1"}};
+  };
+  return t;
+}
+
 }  // namespace bellows::mytest

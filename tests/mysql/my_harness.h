@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/e2e/format_cases.h"
 #include "tests/e2e/harness.h"
 
 namespace bellows::mytest {
@@ -75,5 +76,8 @@ void MustRun(const e2e::Project& p, const std::string& args);
 // `bellows_` state tables: what a crashed-and-resumed run must leave exactly as a clean one.
 // The database's own name is left out of view definitions, so two databases compare.
 Table Observable(MyConn& conn, const std::string& database);
+
+// The shared cases' view of a project's database, through `conn` (which must outlive it).
+e2e::FormatTarget Target(MyProject& my, MyConn& conn);
 
 }  // namespace bellows::mytest

@@ -458,16 +458,7 @@ namespace bellows::mytest {
 TEST_CASE("mysql: hostile identifiers in every kind of operation") {
   MyProject my;
   MyConn conn(my.db.url());
-  e2e::FormatTarget t;
-  t.project = &my.project;
-  t.must = [&](const std::string& sql) { conn.Must(sql); };
-  t.query = [&](const std::string& sql) { return conn.Query(sql); };
-  t.has_table = [&](const std::string& name) {
-    return conn.Query(
-               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-               "database() AND table_name = '" +
-               name + "'") == Table{{"1"}};
-  };
+  e2e::FormatTarget t = Target(my, conn);
   e2e::HostileNamesLifecycle(t, '`');
 }
 

@@ -14,15 +14,7 @@ namespace {
 struct PgFormats {
   PgProject pg;
   std::unique_ptr<PgConn> conn = std::make_unique<PgConn>(pg.db.url());
-  e2e::FormatTarget t;
-  PgFormats() {
-    t.project = &pg.project;
-    t.must = [this](const std::string& sql) { conn->Must(sql); };
-    t.query = [this](const std::string& sql) { return conn->Query(sql); };
-    t.has_table = [this](const std::string& name) {
-      return conn->Query("SELECT to_regclass('public." + name + "') IS NOT NULL") == Table{{"t"}};
-    };
-  }
+  e2e::FormatTarget t = Target(pg, *conn);
 };
 
 }  // namespace

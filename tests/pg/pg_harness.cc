@@ -150,4 +150,18 @@ Table Observable(PgConn& conn, const std::string& schema) {
   return out;
 }
 
+e2e::FormatTarget Target(PgProject& pg, PgConn& conn) {
+  e2e::FormatTarget t;
+  t.project = &pg.project;
+  t.must = [&conn](const std::string& sql) { conn.Must(sql); };
+  t.query = [&conn](const std::string& sql) { return conn.Query(sql); };
+  t.has_table = [&conn](const std::string& name) {
+    return conn.Query(
+               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+               "'public' AND table_name = '" +
+               name + "'") == Table{{"1"}};
+  };
+  return t;
+}
+
 }  // namespace bellows::pgtest

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/e2e/format_cases.h"
 #include "tests/e2e/harness.h"
 
 namespace bellows::pgtest {
@@ -70,5 +71,8 @@ void MustRun(const e2e::Project& p, const std::string& args);
 // of every user table in `schema`: what a crashed-and-resumed run must leave exactly as a clean
 // one.
 Table Observable(PgConn& conn, const std::string& schema = "public");
+
+// The shared cases' view of a project's database, through `conn` (which must outlive it).
+e2e::FormatTarget Target(PgProject& pg, PgConn& conn);
 
 }  // namespace bellows::pgtest

@@ -418,16 +418,7 @@ namespace bellows::pgtest {
 TEST_CASE("postgres: hostile identifiers in every kind of operation") {
   PgProject pg;
   PgConn conn(pg.db.url());
-  e2e::FormatTarget t;
-  t.project = &pg.project;
-  t.must = [&](const std::string& sql) { conn.Must(sql); };
-  t.query = [&](const std::string& sql) { return conn.Query(sql); };
-  t.has_table = [&](const std::string& name) {
-    return conn.Query(
-               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-               "'public' AND table_name = '" +
-               name + "'") == Table{{"1"}};
-  };
+  e2e::FormatTarget t = Target(pg, conn);
   e2e::HostileNamesLifecycle(t, '"');
 }
 
