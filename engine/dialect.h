@@ -153,6 +153,10 @@ class RunnerLock {
   // Called first in every write transaction of the runner on `conn`: refreshes a heartbeat
   // and fails with kLockBusy when the lock is no longer ours.
   virtual Status Touch(class Connection& conn) = 0;
+  // Whether Touch writes on `conn` and so must share the transaction of the record it guards
+  // (SQLite's heartbeat row). A lock on a session of its own checks that session instead, and a
+  // one-statement record then needs no BEGIN and COMMIT around it.
+  virtual bool TouchSharesTransaction() const { return true; }
 };
 
 class Connection {

@@ -72,6 +72,16 @@ Status Executor::InTransaction(const std::function<Status()>& work) {
   });
 }
 
+Status Executor::Record(const std::function<Status()>& statement) {
+  if (lock_.TouchSharesTransaction()) return InTransaction(statement);
+  return WithRetries("state update", [&]() -> Status {
+    BELLOWS_TRY(lock_.Touch(conn_));
+    BELLOWS_TRY(statement());
+    Recorded();
+    return Status::Ok();
+  });
+}
+
 Status Executor::RunStatement(const RenderedStep& r, size_t i) {
   if (i < r.guards.size() && !r.guards[i].empty()) {
     BELLOWS_ASSIGN_OR_RETURN(Rows when, conn_.Query(r.guards[i]));
@@ -157,7 +167,10 @@ Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool un
 }
 
 Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r,
-                                     bool undo) {
+                                     bool undo, StepRow* next) {
+  // Marked running together with the done of the step before it (no crash in between).
+  bool premarked = !undo && premarked_seq_ == row.step.seq && row.status == kRunning;
+  premarked_seq_ = -1;
   nlohmann::json e = Event(undo ? "undo_started" : "step_started");
   e["batch"] = batch;
   e["seq"] = row.step.seq;
@@ -166,7 +179,7 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   e["migration"] = row.migration_version;
   Emit(e);
   auto started = Clock::now();
-  if (!undo && row.status == kRunning) {
+  if (!undo && row.status == kRunning && !premarked) {
     // Killed while this step ran: probe, never guess (an idempotent step simply runs again).
     if (r.probe.empty() && !r.idempotent) {
       return BELLOWS_ERR(kConflict, "step " + std::to_string(row.step.seq) + " (" +
@@ -183,15 +196,15 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
       BELLOWS_ASSIGN_OR_RETURN(found, conn_.Query(r.probe));
     }
     if (!found.empty()) {
-      BELLOWS_TRY(
-          InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));
+      BELLOWS_TRY(Record([&] { return state_.SetStepStatus(batch, row.step.seq, kDone, ""); }));
       row.status = kDone;
       return Status::Ok();
     }
   }
-  BELLOWS_TRY(
-      InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
-  row.status = kRunning;
+  if (!premarked) {
+    BELLOWS_TRY(Record([&] { return state_.SetStepStatus(batch, row.step.seq, kRunning, ""); }));
+    row.status = kRunning;
+  }
   for (const std::string& sql : r.outside_before) BELLOWS_TRY(conn_.Execute(sql));
   std::string what = "step " + std::to_string(row.step.seq);
   auto fail = [&](Status s) {
@@ -203,7 +216,7 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   auto not_run = [&](Status s) -> Status {
     if (!changed && !undo) {
       Status reset =
-          InTransaction([&] { return state_.SetStepStatus(batch, row.step.seq, kPending, ""); });
+          Record([&] { return state_.SetStepStatus(batch, row.step.seq, kPending, ""); });
       if (reset.ok()) row.status = kPending;
     }
     return fail(s);
@@ -222,13 +235,19 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
     }
   }
   for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));
-  BELLOWS_TRY(InTransaction([&]() -> Status {
-    RenderedStep checks_only;
-    checks_only.checks = r.checks;
-    BELLOWS_TRY(RunStatements(checks_only));
-    return state_.SetStepStatus(batch, row.step.seq, undo ? kUndone : kDone, "");
+  RenderedStep checks_only;
+  checks_only.checks = r.checks;
+  BELLOWS_TRY(RunStatements(checks_only));
+  bool chain = !undo && next != nullptr;
+  BELLOWS_TRY(Record([&] {
+    return chain ? state_.MarkDoneThenRunning(batch, row.step.seq, next->step.seq)
+                 : state_.SetStepStatus(batch, row.step.seq, undo ? kUndone : kDone, "");
   }));
   row.status = undo ? kUndone : kDone;
+  if (chain) {
+    next->status = kRunning;
+    premarked_seq_ = next->step.seq;
+  }
   nlohmann::json f = Event(undo ? "undo_finished" : "step_finished");
   f["batch"] = batch;
   f["seq"] = row.step.seq;
@@ -302,7 +321,17 @@ Status Executor::Forward(long long batch, std::vector<StepRow>& steps, bool cont
       continue;
     }
     if (!row.step.forward.transactional) {
-      BELLOWS_TRY(RunNonTransactional(batch, row, row.step.forward, false));
+      // The next step is marked running with this one's done when it runs right after it.
+      StepRow* next = nullptr;
+      if (i + 1 < steps.size()) {
+        StepRow& n = steps[i + 1];
+        bool next_in_half = (n.step.phase == Phase::kContract) == contract_half;
+        if (next_in_half && n.status == kPending && !n.step.backfill &&
+            !n.step.forward.transactional) {
+          next = &n;
+        }
+      }
+      BELLOWS_TRY(RunNonTransactional(batch, row, row.step.forward, false, next));
       ++i;
       continue;
     }

@@ -49,7 +49,13 @@ class Executor {
 
  private:
   Status RunGroup(long long batch, std::vector<StepRow*>& group, bool undo);
-  Status RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo);
+  // `next`: the step that runs right after this one (forward, non-transactional, pending); it
+  // is marked running in the same record as this step's done.
+  Status RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo,
+                             StepRow* next = nullptr);
+  // A state record of one statement: in a transaction with the lock's check when the check
+  // writes on the connection, else the check and the statement alone (no BEGIN/COMMIT).
+  Status Record(const std::function<Status()>& statement);
   Status RunBackfill(long long batch, StepRow& row);
   Status RunStatements(const RenderedStep& r);
   // Statement `i` of `r`, under --concurrent-wait when it is patient.
@@ -64,6 +70,7 @@ class Executor {
   ExecOptions options_;
   EventSink& events_;
   int recorded_ = 0;
+  int premarked_seq_ = -1;  // the step the last record marked running ahead of its turn
 };
 
 }  // namespace bellows

@@ -297,6 +297,17 @@ Status StateStore::SetStepStatus(long long batch, int seq, const std::string& st
                        " WHERE batch_id = " + Num(batch) + " AND seq = " + Num(seq));
 }
 
+Status StateStore::MarkDoneThenRunning(long long batch, int done_seq, int running_seq) {
+  std::string now = Quote(NowUtc());
+  std::string is_done = "seq = " + Num(done_seq);
+  return conn_.Execute("UPDATE " + d_.StateTable("steps") + " SET status = CASE WHEN " + is_done +
+                       " THEN " + Quote(kDone) + " ELSE " + Quote(kRunning) +
+                       " END, error = '', finished_at = CASE WHEN " + is_done + " THEN " + now +
+                       " ELSE finished_at END, started_at = CASE WHEN " + is_done +
+                       " THEN started_at ELSE " + now + " END WHERE batch_id = " + Num(batch) +
+                       " AND seq IN (" + Num(done_seq) + ", " + Num(running_seq) + ")");
+}
+
 Status StateStore::SetCheckpoint(long long batch, int seq, const std::string& checkpoint) {
   return conn_.Execute("UPDATE " + d_.StateTable("steps") +
                        " SET checkpoint = " + Quote(checkpoint) +

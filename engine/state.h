@@ -110,6 +110,9 @@ class StateStore {
   Status InsertSteps(long long batch, const std::vector<StepRow>& steps);
   Status SetStepStatus(long long batch, int seq, const std::string& status,
                        const std::string& error);
+  // Marks step `done_seq` done and step `running_seq` running in one statement: the executor
+  // records the end of one non-transactional step and the start of the next together.
+  Status MarkDoneThenRunning(long long batch, int done_seq, int running_seq);
   Status SetCheckpoint(long long batch, int seq, const std::string& checkpoint);
   Status SaveSnapshot(const std::string& fingerprint, const std::string& snapshot);
   // bellows repair: a batch the user resolved by hand is recorded as rolled back (its failed

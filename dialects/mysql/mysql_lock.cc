@@ -5,6 +5,7 @@
 
 #include "dialects/mysql/mysql_connection.h"
 #include "dialects/mysql/mysql_session.h"
+#include "engine/session_liveness.h"
 #include "engine/strings.h"
 
 namespace bellows::mysql {
@@ -65,7 +66,15 @@ class MysqlRunnerLock final : public RunnerLock {
     return Run("SELECT RELEASE_LOCK(" + key_ + ")", nullptr);
   }
 
+  // Before every state record. GET_LOCK lasts as long as its session, and a session the server
+  // ended (KILL, shutdown, wait_timeout) leaves a hang-up or an error packet on the socket; when
+  // there is none and the last round trip is recent, no round trip is made (SessionLiveness,
+  // decision 35).
+  bool TouchSharesTransaction() const override { return false; }
+
   Status Touch(Connection&) override {
+    int fd = session_->handle ? static_cast<int>(mysql_get_socket(session_->handle)) : -1;
+    if (!liveness_.NeedsRoundTrip(fd)) return Status::Ok();
     Rows rows;
     Status s = Run("SELECT IS_USED_LOCK(" + key_ + ") = CONNECTION_ID()", &rows);
     if (!s.ok() || rows.empty() || rows.rows[0][0] != "1") {
@@ -76,6 +85,7 @@ class MysqlRunnerLock final : public RunnerLock {
               "the lock connection was closed or killed; run bellows status, then the command "
               "again");
     }
+    liveness_.RoundTripped();
     return Status::Ok();
   }
 
@@ -87,6 +97,7 @@ class MysqlRunnerLock final : public RunnerLock {
   std::string key_;
   std::string table_;
   bool held_ = false;
+  SessionLiveness liveness_;
 };
 
 }  // namespace

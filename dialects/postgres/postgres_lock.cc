@@ -7,6 +7,7 @@
 #include "dialects/postgres/postgres_connection.h"
 #include "dialects/postgres/postgres_session.h"
 #include "engine/checksum.h"
+#include "engine/session_liveness.h"
 #include "engine/strings.h"
 
 namespace bellows::postgres {
@@ -65,11 +66,16 @@ class PostgresRunnerLock final : public RunnerLock {
     return Run("SELECT pg_advisory_unlock(" + Keys() + ")", nullptr);
   }
 
-  // Before every write transaction. A session-level advisory lock lasts as long as its session,
+  // Before every state record. A session-level advisory lock lasts as long as its session,
   // and the session cannot be reopened behind bellows' back (Connect inhibits libpqxx's
-  // reactivation), so a round trip on it proves the lock is still held; scanning pg_locks
-  // cost ten times more server time per migration.
+  // reactivation), so a live session proves the lock is still held. A session the server ended
+  // leaves input (its FATAL message) or a hang-up on the socket; when there is none and the last
+  // round trip is recent, no round trip is made (SessionLiveness, decision 35).
+  bool TouchSharesTransaction() const override { return false; }
+
   Status Touch(Connection&) override {
+    int fd = session_->conn ? session_->conn->sock() : -1;
+    if (!liveness_.NeedsRoundTrip(fd)) return Status::Ok();
     Rows rows;
     Status s = Run("SELECT 1", &rows);
     if (!s.ok() || rows.empty()) {
@@ -80,6 +86,7 @@ class PostgresRunnerLock final : public RunnerLock {
               "the lock connection was closed or terminated; run bellows status, then the command "
               "again");
     }
+    liveness_.RoundTripped();
     return Status::Ok();
   }
 
@@ -92,6 +99,7 @@ class PostgresRunnerLock final : public RunnerLock {
   long long k1_;
   long long k2_;
   bool held_ = false;
+  SessionLiveness liveness_;
 };
 
 }  // namespace
