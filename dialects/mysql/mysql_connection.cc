@@ -1,6 +1,8 @@
 #include "dialects/mysql/mysql_connection.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "dialects/mysql/mysql_session.h"
 #include "engine/strings.h"
@@ -45,6 +47,7 @@ std::string MysqlConnection::Describe() const { return MaskUrl(url_); }
 std::string MysqlConnection::DatabaseName() const { return dialect_.database(); }
 
 Status MysqlConnection::Execute(std::string_view sql) {
+  if (std::optional<Cutover> cutover = ParseCutover(sql)) return RunCutover(*cutover);
   if (StartsWithIgnoreCase(sql, "SET @bellows_version")) version_variable_set_ = true;
   const std::string_view online = kOnlineAlter;
   const std::string_view copy = kCopyAlter;
@@ -64,6 +67,83 @@ Status MysqlConnection::Execute(std::string_view sql) {
           "bellows runs ALTER TABLE only as ALGORITHM=INSTANT or INPLACE with LOCK=NONE; change "
           "the migration (an alter_column with up/down uses a shadow column instead) or make "
           "this change in a maintenance window");
+}
+
+// The cut-over of a column rename the version views name (decision 36). An application
+// statement on a view takes the view's metadata lock, reads its definition, then waits for the
+// table. Were the ALTER alone to hold the table, the statements queued behind it would run with
+// the old definition once it ends, and fail (error 1356) until the views are redefined. So:
+//  1. the views are locked (LOCK TABLES on the views alone: the server takes each view's lock
+//     before its table's), and new statements queue on the views, before reading them;
+//  2. the ALTER runs under that lock, as NOCOPY or better (no rebuild while writes wait);
+//  3. one helper session per view sends its CREATE OR REPLACE VIEW, which queues for the
+//     view's exclusive lock;
+//  4. UNLOCK TABLES: the waiting exclusive requests go before the queued statements (the server
+//     grants exclusive metadata locks first), so those statements read the new definitions.
+// An ALTER that needs a rebuild, or more than kMaxViews views, falls back to the compound
+// statement of decision 23 (a brief view outage).
+Status MysqlConnection::RunCutover(const Cutover& c) {
+  constexpr size_t kMaxViews = 16;
+  BELLOWS_ASSIGN_OR_RETURN(Rows views, Query(dialect_.ViewsNamingColumn(c.table, c.from, c.to)));
+  const std::string fallback = dialect_.AlterAndRedefineViews(c.alter, c.table, c.from, c.to);
+  if (views.empty()) return Run(*session_, c.alter + ", ALGORITHM=INPLACE, LOCK=NONE", nullptr);
+  if (views.rows.size() > kMaxViews || in_transaction_) return Run(*session_, fallback, nullptr);
+
+  struct Helper {
+    std::unique_ptr<MySession> session;
+    std::string id;
+    std::string statement;
+    Status result;
+  };
+  std::vector<Helper> helpers;
+  std::vector<std::string> locks;
+  for (const Row& v : views.rows) {
+    Helper h;
+    BELLOWS_ASSIGN_OR_RETURN(h.session, Connect(url_));
+    Rows id;
+    BELLOWS_TRY(Run(*h.session, "SELECT CONNECTION_ID()", &id));
+    h.id = id.empty() ? "0" : id.rows[0][0].value_or("0");
+    h.statement = v[2].value_or("");
+    locks.push_back(dialect_.QuoteIdentifier(v[0].value_or("")) + "." +
+                    dialect_.QuoteIdentifier(v[1].value_or("")) + " WRITE");
+    helpers.push_back(std::move(h));
+  }
+  BELLOWS_TRY(Run(*session_, "LOCK TABLES " + Join(locks, ", "), nullptr));
+  auto unlock = [&] { return Run(*session_, "UNLOCK TABLES", nullptr); };
+  Status altered = Run(*session_, c.alter + ", ALGORITHM=NOCOPY", nullptr);
+  if (!altered.ok()) {
+    bool refused = AlgorithmRefused(LastErrno(*session_));
+    Status ignored = unlock();
+    (void)ignored;
+    return refused ? Run(*session_, fallback, nullptr) : altered;
+  }
+  std::vector<std::thread> threads;
+  for (Helper& h : helpers) {
+    threads.emplace_back([&h] { h.result = Run(*h.session, h.statement, nullptr); });
+  }
+  // Unlock once every helper waits for its view (or after 5 s: a helper that does not show up
+  // as waiting has failed or finished, and step 5 repairs what it left).
+  std::vector<std::string> ids;
+  for (const Helper& h : helpers) ids.push_back(h.id);
+  const std::string waiting = "SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID IN (" +
+                              Join(ids, ", ") + ") AND STATE LIKE 'Waiting for%metadata lock'";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    Rows n;
+    if (!Run(*session_, waiting, &n).ok() || n.empty() ||
+        n.rows[0][0].value_or("0") == std::to_string(helpers.size())) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  Status unlocked = unlock();
+  for (std::thread& t : threads) t.join();
+  BELLOWS_TRY(unlocked);
+  // 5. A helper that failed: its view is defined again here (the brief outage of the fallback).
+  for (const Helper& h : helpers) {
+    if (!h.result.ok()) BELLOWS_TRY(Run(*session_, h.statement, nullptr));
+  }
+  return Status::Ok();
 }
 
 Result<Rows> MysqlConnection::Query(std::string_view sql) {

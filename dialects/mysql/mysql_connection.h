@@ -43,6 +43,8 @@ class MysqlConnection final : public Connection {
   MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,
                   std::string database);
   Status EndTransaction(const char* sql);
+  // A column rename the version views name, without a view outage (mysql_connection.cc).
+  Status RunCutover(const Cutover& cutover);
   Result<std::vector<std::string>> BellowsObjects();
 
   std::string url_;

@@ -1,5 +1,6 @@
 #include "dialects/mysql/mysql_dialect.h"
 
+#include <cctype>
 #include <map>
 
 #include "engine/strings.h"
@@ -262,26 +263,92 @@ namespace {
 constexpr std::string_view kGuardOpen = "/*bellows:when ";
 }  // namespace
 
-std::string Guarded(std::string_view guard, std::string_view statement) {
+namespace {
+
+std::string Hex(std::string_view text) {
   static const char* kHex = "0123456789abcdef";
   std::string hex;
-  for (unsigned char c : guard) {
+  for (unsigned char c : text) {
     hex += kHex[c >> 4];
     hex += kHex[c & 15];
   }
-  return std::string(kGuardOpen) + hex + "*/ " + std::string(statement);
+  return hex;
+}
+
+std::string Unhex(std::string_view hex) {
+  std::string text;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    if (!std::isxdigit(static_cast<unsigned char>(hex[i])) ||
+        !std::isxdigit(static_cast<unsigned char>(hex[i + 1]))) {
+      break;  // not bellows' own marker: what was read so far
+    }
+    text.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return text;
+}
+
+// Names in a marker comment: letters, digits, `_` and `$` as they are, anything else as %XX,
+// so a name can neither end the comment nor hold a space.
+std::string Percent(std::string_view name) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '_' || c == '$') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string Unpercent(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Guarded(std::string_view guard, std::string_view statement) {
+  return std::string(kGuardOpen) + Hex(guard) + "*/ " + std::string(statement);
 }
 
 bool SplitGuard(std::string_view sql, std::string* guard, std::string* statement) {
   if (!StartsWith(sql, kGuardOpen)) return false;
   size_t end = sql.find("*/", kGuardOpen.size());
   if (end == std::string_view::npos) return false;
-  std::string_view hex = sql.substr(kGuardOpen.size(), end - kGuardOpen.size());
-  guard->clear();
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    guard->push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  *guard = Unhex(sql.substr(kGuardOpen.size(), end - kGuardOpen.size()));
   *statement = std::string(Trim(sql.substr(end + 2)));
   return true;
+}
+
+std::string CutoverAlter(std::string_view alter, std::string_view table, std::string_view from,
+                         std::string_view to) {
+  return std::string(kCutover) + Percent(table) + " " + Percent(from) + " " + Percent(to) + "*/ " +
+         std::string(alter);
+}
+
+std::optional<Cutover> ParseCutover(std::string_view sql) {
+  const std::string_view open = kCutover;
+  if (!StartsWith(sql, open)) return std::nullopt;
+  size_t end = sql.find("*/", open.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  std::vector<std::string> names = Split(sql.substr(open.size(), end - open.size()), ' ');
+  if (names.size() != 3) return std::nullopt;
+  return Cutover{Unpercent(names[0]), Unpercent(names[1]), Unpercent(names[2]),
+                 std::string(Trim(sql.substr(end + 2)))};
 }
 
 }  // namespace bellows::mysql

@@ -6,6 +6,8 @@
 // ALTER TABLE statements carry a marker the connection turns into ALGORITHM=INSTANT, then
 // ALGORITHM=INPLACE, LOCK=NONE; a statement that would copy the table is refused there.
 
+#include <optional>
+
 #include "engine/dialect.h"
 
 namespace bellows::mysql {
@@ -20,6 +22,20 @@ inline constexpr const char* kCopyAlter = "/*bellows:copy*/ ";      // copies; p
 std::string Guarded(std::string_view guard, std::string_view statement);
 // Splits a guarded statement; false when `sql` carries no guard.
 bool SplitGuard(std::string_view sql, std::string* guard, std::string* statement);
+
+// An ALTER TABLE that renames `table`.`from` to `to` while version views name the column:
+// `/*bellows:cutover <table> <from> <to>*/ ALTER ...`, names hex-encoded. The connection
+// runs it as a cut-over (MysqlConnection::RunCutover, decision 36): the views are locked, the
+// ALTER runs, their new definitions are queued before the lock goes, so no application
+// statement reads a view that names a column no longer there.
+inline constexpr const char* kCutover = "/*bellows:cutover ";
+struct Cutover {
+  std::string table, from, to;
+  std::string alter;  // without ALGORITHM/LOCK clauses
+};
+std::string CutoverAlter(std::string_view alter, std::string_view table, std::string_view from,
+                         std::string_view to);
+std::optional<Cutover> ParseCutover(std::string_view sql);
 
 class MysqlDialect final : public Dialect {
  public:
@@ -53,6 +69,22 @@ class MysqlDialect final : public Dialect {
   std::string ConstraintSql(const Constraint& constraint) const;
   Result<std::string> IndexKeys(const Index& index) const;
 
+  // Views bind to column names here. The version databases' views naming `table`.`from`:
+  // a query returning each one's database, name and the CREATE OR REPLACE VIEW statement
+  // that names `to` instead.
+  std::string ViewsNamingColumn(std::string_view table, std::string_view from,
+                                std::string_view to) const;
+  // One compound statement defining all of those again (nothing when there are none): safe to
+  // run again, it repairs the views after a crash between a rename and their redefinition.
+  std::string RedefineViewsNaming(std::string_view table, std::string_view from,
+                                  std::string_view to) const;
+  // One compound statement: `alter` (renaming `table`.`from` to `to`) as INPLACE, LOCK=NONE,
+  // then those views defined again. Statements that queue behind the ALTER's metadata lock
+  // fail on the views (brief view outage); the cut-over falls back to it only when the ALTER
+  // cannot run without rebuilding the table.
+  std::string AlterAndRedefineViews(const std::string& alter, std::string_view table,
+                                    std::string_view from, std::string_view to) const;
+
  private:
   Result<RenderedStep> RenderStep(const Step& step, const Schema& physical) const;
   Result<RenderedStep> RenderSwap(const steps::SwapColumn& s, const Schema& physical) const;
@@ -63,10 +95,6 @@ class MysqlDialect final : public Dialect {
   // The probe of a step: a query over information_schema returning a row when `condition`
   // (over COLUMNS / STATISTICS ...) holds.
   std::string Probe(std::string_view from, std::string_view where) const;
-  // One compound statement: `alter` (renaming `table`.`from` to `to`), then the version
-  // databases' views showing that column defined again with the new name.
-  std::string AlterAndRedefineViews(const std::string& alter, std::string_view table,
-                                    std::string_view from, std::string_view to) const;
   // A query returning a row while that condition does not hold.
   std::string Absent(std::string_view from, std::string_view where) const;
 

@@ -38,33 +38,34 @@ bool IsDml(std::string_view statement) {
 
 }  // namespace
 
-// Views bind to column names here: `alter` renames `table`.`from` to `to`, and the version
-// databases' views naming it are defined again with the new name in the same statement (one
-// compound statement, no round trip between), so the new version's view outage lasts
-// milliseconds. Version views are bellows' own single-table views in databases named after the
-// version prefix; their stored text names the column as `db`.`table`.`from` AS. The ALTER
-// asks for INPLACE (or better: INSTANT), LOCK=NONE.
-std::string MysqlDialect::AlterAndRedefineViews(const std::string& alter, std::string_view table,
-                                                std::string_view from, std::string_view to) const {
+std::string MysqlDialect::ViewsNamingColumn(std::string_view table, std::string_view from,
+                                            std::string_view to) const {
+  // Version views are bellows' own single-table views in databases named after the version
+  // prefix; their stored text names the column as `db`.`table`.`from` AS.
   const std::string prefix = QuoteIdentifier(database_) + "." + QuoteIdentifier(table) + ".";
   const std::string pattern = QuoteString(prefix + QuoteIdentifier(from) + " AS ");
   const std::string replacement = QuoteString(prefix + QuoteIdentifier(to) + " AS ");
   std::string versions = options_.version_prefix.empty() ? database_ : options_.version_prefix;
   versions = EscapeLike(versions) + "\\_%";
-  return "BEGIN NOT ATOMIC\n  " + alter +
-         ", ALGORITHM=INPLACE, LOCK=NONE;\n"
-         "  FOR w IN (SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, VIEW_DEFINITION AS d FROM "
-         "information_schema.VIEWS\n"
-         "            WHERE TABLE_SCHEMA LIKE " +
-         QuoteString(versions) + " AND LOCATE(" + pattern +
-         ", VIEW_DEFINITION) > 0) DO\n"
-         "    EXECUTE IMMEDIATE CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER "
-         "VIEW `', REPLACE(w.s, '`', '``'), '`.`', REPLACE(w.n, '`', '``'), '` AS ', "
-         "REPLACE(w.d, " +
+  return "SELECT TABLE_SCHEMA, TABLE_NAME, CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL "
+         "SECURITY INVOKER VIEW `', REPLACE(TABLE_SCHEMA, '`', '``'), '`.`', "
+         "REPLACE(TABLE_NAME, '`', '``'), '` AS ', REPLACE(VIEW_DEFINITION, " +
          pattern + ", " + replacement +
-         "));\n"
-         "  END FOR;\n"
-         "END";
+         ")) AS stmt FROM information_schema.VIEWS WHERE TABLE_SCHEMA LIKE " +
+         QuoteString(versions) + " AND LOCATE(" + pattern + ", VIEW_DEFINITION) > 0";
+}
+
+std::string MysqlDialect::RedefineViewsNaming(std::string_view table, std::string_view from,
+                                              std::string_view to) const {
+  return "BEGIN NOT ATOMIC\n  FOR w IN (" + ViewsNamingColumn(table, from, to) +
+         ") DO\n    EXECUTE IMMEDIATE w.stmt;\n  END FOR;\nEND";
+}
+
+std::string MysqlDialect::AlterAndRedefineViews(const std::string& alter, std::string_view table,
+                                                std::string_view from, std::string_view to) const {
+  std::string redefine = RedefineViewsNaming(table, from, to);
+  return "BEGIN NOT ATOMIC\n  " + alter + ", ALGORITHM=INPLACE, LOCK=NONE;\n" +
+         redefine.substr(std::string("BEGIN NOT ATOMIC\n").size());
 }
 
 std::string MysqlDialect::Probe(std::string_view from, std::string_view where) const {
@@ -91,7 +92,9 @@ Result<RenderedStep> MysqlDialect::RenderSwap(const steps::SwapColumn& s,
   std::vector<std::string> after;  // statements once the column has its final name
   RenderedStep r;
   r.transactional = false;
-  r.lock = "exclusive metadata lock (brief); the version views are redefined in the same statement";
+  r.lock =
+      "metadata lock on the table and its version views (brief); the views are redefined before "
+      "any statement reads them again";
   r.cost = "catalog";
   // What the old column carries goes with it: its indexes, checks and foreign keys by name (a
   // multi-column index would otherwise silently lose the column).
@@ -182,10 +185,11 @@ Result<RenderedStep> MysqlDialect::RenderSwap(const steps::SwapColumn& s,
   }
   // The ALTER is atomic and runs only while the shadow is there; the constraints are added
   // only while absent: the whole step can run again after a crash.
-  r.sql.push_back(Guarded(Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
-                                               " AND COLUMN_NAME = " + QuoteString(s.shadow)),
-                          AlterAndRedefineViews("ALTER TABLE " + T + " " + Join(clauses, ", "),
-                                                s.table, s.shadow, s.column)));
+  r.sql.push_back(Guarded(
+      Probe("COLUMNS",
+            "TABLE_NAME = " + QuoteString(s.table) + " AND COLUMN_NAME = " + QuoteString(s.shadow)),
+      CutoverAlter("ALTER TABLE " + T + " " + Join(clauses, ", "), s.table, s.shadow, s.column)));
+  r.sql.push_back(RedefineViewsNaming(s.table, s.shadow, s.column));
   for (std::string& a : after) r.sql.push_back(std::move(a));
   r.idempotent = true;
   return r;
@@ -243,14 +247,15 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
                         " DROP COLUMN IF EXISTS " + QuoteIdentifier(s.column)});
           },
           [&](const steps::RenameColumn& s) -> Result<RenderedStep> {
-            return Ddl({Guarded(Absent("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
-                                                      " AND COLUMN_NAME = " + QuoteString(s.to)),
-                                AlterAndRedefineViews(
-                                    "ALTER TABLE " + Table(s.table) + " RENAME COLUMN " +
-                                        QuoteIdentifier(s.from) + " TO " + QuoteIdentifier(s.to),
-                                    s.table, s.from, s.to))},
-                       "exclusive metadata lock (brief); the version views are redefined in the "
-                       "same statement");
+            return Ddl(
+                {Guarded(Absent("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
+                                               " AND COLUMN_NAME = " + QuoteString(s.to)),
+                         CutoverAlter("ALTER TABLE " + Table(s.table) + " RENAME COLUMN " +
+                                          QuoteIdentifier(s.from) + " TO " + QuoteIdentifier(s.to),
+                                      s.table, s.from, s.to)),
+                 RedefineViewsNaming(s.table, s.from, s.to)},
+                "metadata lock on the table and its version views (brief); the views are "
+                "redefined before any statement reads them again");
           },
           [&](const steps::AlterColumn& s) -> Result<RenderedStep> {
             const bellows::Table* t = physical.FindTable(s.table);
