@@ -48,6 +48,12 @@ std::string MysqlConnection::DatabaseName() const { return dialect_.database(); 
 
 Status MysqlConnection::Execute(std::string_view sql) {
   if (std::optional<Cutover> cutover = ParseCutover(sql)) return RunCutover(*cutover);
+  std::string query, message;
+  if (SplitRefuseRows(sql, &query, &message)) {
+    BELLOWS_ASSIGN_OR_RETURN(Rows found, Query(query));
+    if (found.empty()) return Status::Ok();
+    return BELLOWS_ERR(kDatabase, "mysql: " + message).WithSqlState("23000");
+  }
   if (StartsWithIgnoreCase(sql, "SET @bellows_version")) version_variable_set_ = true;
   const std::string_view online = kOnlineAlter;
   const std::string_view copy = kCopyAlter;

@@ -340,6 +340,30 @@ std::string CutoverAlter(std::string_view alter, std::string_view table, std::st
          std::string(alter);
 }
 
+std::string RefuseRows(std::string_view query, std::string_view message) {
+  std::string escaped;
+  for (char c : message) {
+    if (c == '%') {
+      escaped += "%25";
+    } else if (c == '*') {
+      escaped += "%2a";
+    } else {
+      escaped += c;
+    }
+  }
+  return std::string(kRefuseRows) + escaped + "*/ " + std::string(query);
+}
+
+bool SplitRefuseRows(std::string_view sql, std::string* query, std::string* message) {
+  const std::string_view open = kRefuseRows;
+  if (!StartsWith(sql, open)) return false;
+  size_t end = sql.find("*/", open.size());
+  if (end == std::string_view::npos) return false;
+  *message = Unpercent(sql.substr(open.size(), end - open.size()));
+  *query = std::string(Trim(sql.substr(end + 2)));
+  return true;
+}
+
 std::optional<Cutover> ParseCutover(std::string_view sql) {
   const std::string_view open = kCutover;
   if (!StartsWith(sql, open)) return std::nullopt;

@@ -29,6 +29,16 @@ bool SplitGuard(std::string_view sql, std::string* guard, std::string* statement
 // ALTER runs, their new definitions are queued before the lock goes, so no application
 // statement reads a view that names a column no longer there.
 inline constexpr const char* kCutover = "/*bellows:cutover ";
+
+// A check before a step's DDL: `/*bellows:refuse <message>*/ SELECT ...` ('%' and '*' of the
+// message as %25 and %2a). The connection runs the SELECT as a plain, non-locking read and
+// fails with `message` when it returns a row. The same test as IF EXISTS in a compound
+// statement is a locking read there, which stalls the application's writes for the whole
+// scan (decision 37).
+inline constexpr const char* kRefuseRows = "/*bellows:refuse ";
+std::string RefuseRows(std::string_view query, std::string_view message);
+// Splits such a check; false when `sql` is not one.
+bool SplitRefuseRows(std::string_view sql, std::string* query, std::string* message);
 struct Cutover {
   std::string table, from, to;
   std::string alter;  // without ALGORITHM/LOCK clauses

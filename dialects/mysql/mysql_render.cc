@@ -162,15 +162,12 @@ Result<RenderedStep> MysqlDialect::RenderSwap(const steps::SwapColumn& s,
   // NOT NULL: a row the window left NULL stops the swap before it starts (the step changes
   // nothing, so the contract goes back to expanded).
   if (!s.final_def.nullable) {
-    r.sql.push_back(Guarded(Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
-                                                 " AND COLUMN_NAME = " + QuoteString(s.shadow)),
-                            "BEGIN NOT ATOMIC IF EXISTS (SELECT 1 FROM " + T + " WHERE " +
-                                QuoteIdentifier(s.shadow) +
-                                " IS NULL) THEN SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
-                                QuoteString(("bellows: rows of " + s.table + " have no value for " +
-                                             s.column + ", which becomes NOT NULL")
-                                                .substr(0, 128)) +
-                                "; END IF; END"));
+    r.sql.push_back(Guarded(
+        Probe("COLUMNS", "TABLE_NAME = " + QuoteString(s.table) +
+                             " AND COLUMN_NAME = " + QuoteString(s.shadow)),
+        RefuseRows(
+            "SELECT 1 FROM " + T + " WHERE " + QuoteIdentifier(s.shadow) + " IS NULL LIMIT 1",
+            "rows of " + s.table + " have no value for " + s.column + ", which becomes NOT NULL")));
     r.leading_checks = 1;
   }
   // NOT NULL rebuilds the table (INPLACE, writes go on): done on the shadow while the views
@@ -347,12 +344,10 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
               RenderedStep r = Ddl(
                   {Guarded(
                        absent,
-                       "BEGIN NOT ATOMIC IF EXISTS (SELECT 1 FROM " + T + " AS t WHERE " +
-                           Join(present, " AND ") + " AND NOT EXISTS (SELECT 1 FROM " +
-                           Table(c.ref_table) + " AS r WHERE " + Join(match, " AND ") +
-                           ")) THEN SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = " +
-                           QuoteString("rows of " + s.table + " violate foreign key " + c.name) +
-                           "; END IF; END"),
+                       RefuseRows("SELECT 1 FROM " + T + " AS t WHERE " + Join(present, " AND ") +
+                                      " AND NOT EXISTS (SELECT 1 FROM " + Table(c.ref_table) +
+                                      " AS r WHERE " + Join(match, " AND ") + ") LIMIT 1",
+                                  "rows of " + s.table + " violate foreign key " + c.name)),
                    Guarded(
                        absent,
                        kOnlineAlter +

@@ -291,6 +291,46 @@ TEST_CASE("mysql: writers on both versions during start, backfill and complete n
   CHECK(DataType(after, my.db.name(), "accounts", "balance") == Table{{"bigint"}});
 }
 
+TEST_CASE("mysql: complete refuses a NOT NULL swap while a row has no value, and stays expanded") {
+  MyProject my;
+  Project& p = my.project;
+  p.Write("0001_items.sql",
+          "-- bellows:up\nCREATE TABLE items (id integer PRIMARY KEY, note varchar(50));\n"
+          "INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c');\n"
+          "-- bellows:down\nDROP TABLE items;\n");
+  p.Write("0002_note_required.yaml", R"yaml(operations:
+  - alter_column:
+      table: items
+      column: note
+      nullable: false
+      up: note
+      down: note
+)yaml");
+  MustRun(p, "apply --to 1");
+  MustRun(p, "start");
+  // A row whose new value went missing behind bellows' back (the triggers refuse NULL from the
+  // old version, so only a direct write of the shadow column gets here).
+  MyConn base(my.db.url(), "");
+  base.Must("SET @bellows_version = '_backfill'");
+  base.Must("UPDATE items SET _bellows_new_note = NULL WHERE id = 3");
+  Run complete = p.Bellows("complete");
+  INFO(complete.out, complete.err);
+  CHECK(complete.exit_code == 1);
+  CHECK(Has(complete.err, "rows of items have no value for note, which becomes NOT NULL"));
+  CHECK(Has(complete.err, "back to expanded"));
+  Run status = p.Bellows("status");
+  CHECK(Has(status.out, "is expanded"));
+  // Both versions still work; with the value back, complete goes through.
+  base.Must("UPDATE items SET _bellows_new_note = note WHERE id = 3");
+  MustRun(p, "complete");
+  MyConn app(my.db.url(), Latest(p));
+  CHECK(app.Query("SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                  Quote(my.db.name()) + " AND TABLE_NAME = 'items' AND COLUMN_NAME = 'note'") ==
+        Table{{"NO"}});
+  CHECK(app.Query("SELECT id, note FROM items ORDER BY id") ==
+        Table{{"1", "a"}, {"2", "b"}, {"3", "c"}});
+}
+
 TEST_CASE("mysql: a mariadb:// URL names the same adapter") {
   MyProject my;
   Project& p = my.project;
