@@ -106,6 +106,9 @@ Status MysqlConnection::RunCutover(const Cutover& c) {
   for (const Row& v : views.rows) {
     Helper h;
     BELLOWS_ASSIGN_OR_RETURN(h.session, Connect(url_));
+    BELLOWS_TRY(Run(*h.session,
+                    "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_),
+                    nullptr));
     Rows id;
     BELLOWS_TRY(Run(*h.session, "SELECT CONNECTION_ID()", &id));
     h.id = id.empty() ? "0" : id.rows[0][0].value_or("0");
@@ -191,6 +194,7 @@ Status MysqlConnection::SetLockTimeout(Millis timeout) {
   long long seconds = timeout.count() <= 0 ? 31536000 : (timeout.count() + 999) / 1000;
   seconds = std::clamp<long long>(seconds, 1, 31536000);
   std::string s = std::to_string(seconds);
+  lock_wait_seconds_ = seconds;
   return Run(*session_,
              "SET SESSION lock_wait_timeout = " + s + ", SESSION innodb_lock_wait_timeout = " +
                  std::to_string(std::min<long long>(seconds, 1073741824)),

@@ -53,7 +53,8 @@ class MysqlConnection final : public Connection {
   MysqlDialect dialect_;
   std::string server_version_;
   bool in_transaction_ = false;
-  bool version_variable_set_ = false;  // @bellows_version set by a backfill batch
+  long long lock_wait_seconds_ = 31536000;  // lock_wait_timeout as SetLockTimeout last set it
+  bool version_variable_set_ = false;       // @bellows_version set by a backfill batch
 };
 
 }  // namespace bellows::mysql
