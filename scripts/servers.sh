@@ -3,6 +3,8 @@
 # fixed high ports and their own data directories.
 #   scripts/servers.sh start postgres|mariadb   prints the URL to export
 #   scripts/servers.sh stop  postgres|mariadb   stops it and removes its data directory
+#   scripts/servers.sh restart postgres|mariadb stops it and starts it again on the same data
+#                                               (the tests' server-restart case)
 # Data directories live under ${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}.
 set -euo pipefail
 
@@ -30,6 +32,11 @@ start_postgres() {
   echo "postgres://postgres@127.0.0.1:$pg_port/postgres"
 }
 
+restart_postgres() {
+  # pg_ctl restart starts the server with the options of the previous start (postmaster.opts).
+  as_postgres "$pg_bin/pg_ctl" -D "$base/postgres-$pg_port" -m fast -w restart >/dev/null
+}
+
 stop_postgres() {
   local dir="$base/postgres-$pg_port"
   if [ -d "$dir" ]; then
@@ -49,6 +56,13 @@ start_mariadb() {
   mkdir -p "$dir/data"
   mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
     --auth-root-authentication-method=normal >"$base/mariadb-init.log" 2>&1
+  launch_mariadb
+}
+
+# Starts mariadbd on the data directory that start_mariadb made, and waits until it answers.
+launch_mariadb() {
+  local dir="$base/mariadb-$my_port"
+  local user; user="$(id -un)"
   mariadbd --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --port="$my_port" \
     --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --log-error="$dir/error.log" \
     --innodb-flush-log-at-trx-commit=0 --max-connections=300 >/dev/null 2>&1 &
@@ -61,6 +75,13 @@ start_mariadb() {
   done
   echo "mariadb did not start; see $dir/error.log" >&2
   exit 1
+}
+
+restart_mariadb() {
+  local dir="$base/mariadb-$my_port"
+  mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
+  for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+  launch_mariadb >/dev/null
 }
 
 stop_mariadb() {
@@ -77,5 +98,7 @@ case "${1:-} ${2:-}" in
   "stop postgres") stop_postgres ;;
   "start mariadb") start_mariadb ;;
   "stop mariadb") stop_mariadb ;;
-  *) echo "usage: $0 start|stop postgres|mariadb" >&2; exit 2 ;;
+  "restart postgres") restart_postgres ;;
+  "restart mariadb") restart_mariadb ;;
+  *) echo "usage: $0 start|stop|restart postgres|mariadb" >&2; exit 2 ;;
 esac

@@ -4,7 +4,8 @@
 #   ./scripts/test.sh --sanitize   an AddressSanitizer + UBSan build (build-asan/)
 # Under CI=true both run, then the fuzz targets (scripts/fuzz.sh, 20 s each). The PostgreSQL and MariaDB tests run against servers this script
 # starts (scripts/servers.sh), or the ones BELLOWS_TEST_POSTGRES_URL / BELLOWS_TEST_MYSQL_URL
-# name.
+# name. The server-restart tests run only on servers this script started (they restart them
+# with BELLOWS_TEST_POSTGRES_RESTART / BELLOWS_TEST_MYSQL_RESTART) and say so when skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,13 +21,16 @@ trap stop_servers EXIT
 if [ -z "${BELLOWS_TEST_POSTGRES_URL:-}" ]; then
   started+=(postgres)
   BELLOWS_TEST_POSTGRES_URL="$(./scripts/servers.sh start postgres)"
-  export BELLOWS_TEST_POSTGRES_URL
+  # The restart case (a server restart between start and complete) may restart this one.
+  BELLOWS_TEST_POSTGRES_RESTART="$PWD/scripts/servers.sh restart postgres"
+  export BELLOWS_TEST_POSTGRES_URL BELLOWS_TEST_POSTGRES_RESTART
   echo "== postgres: $BELLOWS_TEST_POSTGRES_URL"
 fi
 if [ -z "${BELLOWS_TEST_MYSQL_URL:-}" ]; then
   started+=(mariadb)
   BELLOWS_TEST_MYSQL_URL="$(./scripts/servers.sh start mariadb)"
-  export BELLOWS_TEST_MYSQL_URL
+  BELLOWS_TEST_MYSQL_RESTART="$PWD/scripts/servers.sh restart mariadb"
+  export BELLOWS_TEST_MYSQL_URL BELLOWS_TEST_MYSQL_RESTART
   echo "== mariadb: $BELLOWS_TEST_MYSQL_URL"
 fi
 

@@ -937,6 +937,88 @@ TEST_CASE("mysql crash: apply killed after every recorded step is finished by th
   CHECK(crashes >= 15);  // every expand step, backfill batch and contract step was a crash point
 }
 
+namespace {
+
+// Kills `command` after each record n = 1, 2, ... of a database `prepare` sets up. status must
+// say the batch is `interrupted` (then the same command runs again) or already `settled`;
+// `then` (if any) finishes the lifecycle. The result must equal `expected` and
+// `expected_versions`, with no bellows column, trigger or function left. Returns the number of
+// runs killed.
+struct KillCase {
+  std::function<void(MyProject&)> prepare;
+  std::string command, interrupted, settled, then;
+  Table expected, expected_versions;
+};
+
+int KillEverywhere(const KillCase& k) {
+  int crashes = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    MyProject my;
+    k.prepare(my);
+    Run r = my.project.Bellows(k.command, {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
+    if (r.exit_code == 0) break;
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == kKilled);
+    ++crashes;
+    Run status = my.project.Bellows("status");
+    INFO(status.out, status.err);
+    CHECK(status.exit_code == 0);
+    if (Has(status.out, "is " + k.interrupted)) {
+      Run resumed = my.project.Bellows(k.command);
+      INFO(resumed.out, resumed.err);
+      REQUIRE(resumed.exit_code == 0);
+    } else {
+      CHECK(Has(status.out, k.settled));
+    }
+    if (!k.then.empty()) MustRun(my.project, k.then);
+    MyConn c(my.db.url());
+    CHECK(Observable(c, my.db.name()) == k.expected);
+    CHECK(VersionSuffixes(c, my.db.name()) == k.expected_versions);
+    NoBellowsObjects(c, my.db.name());
+  }
+  return crashes;
+}
+
+void Started(MyProject& my) {
+  SetupAccounts(my);
+  MustRun(my.project, "start --batch-size 4");
+}
+
+}  // namespace
+
+TEST_CASE("mysql crash: start, complete and rollback killed after every record resume") {
+  Table completed, completed_versions, before, before_versions;
+  {
+    MyProject clean;
+    Started(clean);
+    MustRun(clean.project, "complete");
+    MyConn c(clean.db.url());
+    completed = Observable(c, clean.db.name());
+    completed_versions = VersionSuffixes(c, clean.db.name());
+  }
+  {
+    MyProject untouched;
+    SetupAccounts(untouched);
+    MyConn c(untouched.db.url());
+    before = Observable(c, untouched.db.name());
+    before_versions = VersionSuffixes(c, untouched.db.name());
+  }
+  REQUIRE(completed != before);
+  SUBCASE("start (expand steps and every backfill batch)") {
+    CHECK(KillEverywhere({SetupAccounts, "start --batch-size 4", "starting", "is expanded",
+                          "complete", completed, completed_versions}) >= 8);
+  }
+  SUBCASE("complete") {
+    CHECK(KillEverywhere({Started, "complete", "completing", "in flight: none", "", completed,
+                          completed_versions}) >= 4);
+  }
+  SUBCASE("rollback") {
+    CHECK(KillEverywhere({Started, "rollback", "rolling_back", "in flight: none", "", before,
+                          before_versions}) >= 4);
+  }
+}
+
 }  // namespace bellows::mytest
 
 namespace bellows::mytest {

@@ -3,7 +3,9 @@
 // the middle of a backfill gives a clear error and the batch resumes, and a password never shows
 // in any output or state row.
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -460,6 +462,93 @@ TEST_CASE("mysql: hostile identifiers in every kind of operation") {
   MyConn conn(my.db.url());
   e2e::FormatTarget t = Target(my, conn);
   e2e::HostileNamesLifecycle(t, '`');
+}
+
+// The application keeps inserting and updating through the old version (the base tables) while
+// `start` is killed after record n and run again: no statement fails, and after complete every
+// write the application saw succeed is there with the new column computed from it.
+TEST_CASE("mysql: writers through a crash of start lose nothing") {
+  for (int n : {1, 3, 6}) {
+    CAPTURE(n);
+    MyProject my;
+    SeedUsers(my, 40);
+    my.project.Write("0002_name_len.yaml", kNameLen);
+    std::atomic<bool> stop{false};
+    std::vector<int> written;
+    std::vector<std::string> failures;
+    std::thread app([&] {
+      MyConn c(my.db.url());
+      for (int i = 1; !stop; ++i) {
+        std::string w = "w" + std::to_string(i);
+        std::string e = c.Exec("INSERT INTO users (name) VALUES ('" + w + "')");
+        if (e.empty()) e = c.Exec("UPDATE users SET name = '" + w + "' WHERE id = 1");
+        if (e.empty()) {
+          written.push_back(i);
+        } else {
+          failures.push_back(w + ": " + e);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    Run killed = my.project.Bellows("start --batch-size 5 --batch-pause 5ms",
+                                    {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
+    Run resumed = my.project.Bellows("start --batch-size 5");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+    app.join();
+    INFO(killed.err, resumed.err);
+    CHECK(killed.exit_code == kKilled);
+    REQUIRE(resumed.exit_code == 0);
+    MustRun(my.project, "complete");
+    CHECK(failures.empty());
+    for (size_t i = 0; i < failures.size() && i < 3; ++i) MESSAGE(failures[i]);
+    REQUIRE_FALSE(written.empty());
+    MyConn c(my.db.url());
+    Table expected;
+    for (int i : written) {
+      std::string w = "w" + std::to_string(i);
+      expected.push_back({w, std::to_string(w.size() + 1000)});
+    }
+    CHECK(c.Query("SELECT name, name_len FROM users WHERE id > 40 ORDER BY id") == expected);
+    CHECK(c.Query("SELECT name FROM users WHERE id = 1") ==
+          Table{{"w" + std::to_string(written.back())}});
+    CHECK(c.Query("SELECT count(*) FROM users WHERE name_len <> CHAR_LENGTH(name) + 1000") ==
+          Table{{"0"}});
+  }
+}
+
+// SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for
+// the server it started). Both versions work again afterwards, and complete finishes the batch.
+TEST_CASE("mysql: a server restart between start and complete") {
+  const char* restart = std::getenv("BELLOWS_TEST_MYSQL_RESTART");
+  if (restart == nullptr || *restart == '\0') {
+    MESSAGE(
+        "SKIPPED: BELLOWS_TEST_MYSQL_RESTART is not set (scripts/test.sh sets it for the "
+        "server it starts)");
+    return;
+  }
+  MyProject my;
+  SeedUsers(my, 30);
+  my.project.Write("0002_name_len.yaml", kNameLen);
+  MustRun(my.project, "start --batch-size 7");
+  const std::string new_version = Latest(my.project);
+  REQUIRE(std::system(restart) == 0);
+  {
+    MyConn old_app(my.db.url());
+    old_app.Must("INSERT INTO users (name) VALUES ('old-after-restart')");
+    MyConn new_app(my.db.url(), new_version);
+    new_app.Must("INSERT INTO users (name, name_len) VALUES ('new-after-restart', 7)");
+  }
+  Run status = my.project.Bellows("status");
+  INFO(status.out, status.err);
+  CHECK(Has(status.out, "is expanded"));
+  MustRun(my.project, "complete");
+  MyConn c(my.db.url());
+  CHECK(c.Query("SELECT count(*) FROM users") == Table{{"32"}});
+  CHECK(c.Query("SELECT name_len FROM users WHERE name IN ('old-after-restart', "
+                "'new-after-restart') ORDER BY id") == Table{{"1017"}, {"7"}});
+  CHECK(c.Query("SELECT count(*) FROM users WHERE name LIKE 'u%' AND name_len <> "
+                "CHAR_LENGTH(name) + 1000") == Table{{"0"}});
 }
 
 }  // namespace bellows::mytest

@@ -3,6 +3,7 @@
 // error and resumes from the checkpoint, and passwords never reach output or the state tables.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -420,6 +422,90 @@ TEST_CASE("postgres: hostile identifiers in every kind of operation") {
   PgConn conn(pg.db.url());
   e2e::FormatTarget t = Target(pg, conn);
   e2e::HostileNamesLifecycle(t, '"');
+}
+
+// The application keeps inserting and updating through the old version (the base tables) while
+// `start` is killed after record n and run again: no statement fails, and after complete every
+// write the application saw succeed is there with the new column computed from it.
+TEST_CASE("postgres: writers through a crash of start lose nothing") {
+  for (int n : {1, 3, 6}) {
+    CAPTURE(n);
+    PgProject pg;
+    SeedReliabilityUsers(pg, 40);
+    pg.project.Write("0002_upper.yaml", kReliabilityUpper);
+    std::atomic<bool> stop{false};
+    std::vector<int> written;
+    std::vector<std::string> failures;
+    std::thread app([&] {
+      PgConn c(pg.db.url());
+      for (int i = 1; !stop; ++i) {
+        std::string w = "w" + std::to_string(i);
+        std::string e = c.Exec("INSERT INTO users (name) VALUES ('" + w + "')");
+        if (e.empty()) e = c.Exec("UPDATE users SET name = '" + w + "' WHERE id = 1");
+        if (e.empty()) {
+          written.push_back(i);
+        } else {
+          failures.push_back(w + ": " + e);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    JoinOnExit join{app};
+    Run killed = pg.project.Bellows("start --batch-size 5 --batch-pause 5ms",
+                                    {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
+    Run resumed = pg.project.Bellows("start --batch-size 5");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+    app.join();
+    INFO(killed.err, resumed.err);
+    CHECK(killed.exit_code == 128 + 9);
+    REQUIRE(resumed.exit_code == 0);
+    MustRun(pg.project, "complete");
+    CHECK(failures.empty());
+    for (size_t i = 0; i < failures.size() && i < 3; ++i) MESSAGE(failures[i]);
+    REQUIRE_FALSE(written.empty());
+    PgConn c(pg.db.url());
+    Table expected;
+    for (int i : written) expected.push_back({"w" + std::to_string(i), "W" + std::to_string(i)});
+    CHECK(c.Query("SELECT name, upper_name FROM users WHERE id > 40 ORDER BY id") == expected);
+    CHECK(c.Query("SELECT name, upper_name FROM users WHERE id = 1") ==
+          Table{{"w" + std::to_string(written.back()), "W" + std::to_string(written.back())}});
+    CHECK(c.Query("SELECT count(*) FROM users WHERE upper_name <> upper(name)") == Table{{"0"}});
+  }
+}
+
+// SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for
+// the server it started). Both versions work again afterwards, and complete finishes the batch.
+TEST_CASE("postgres: a server restart between start and complete") {
+  const char* restart = std::getenv("BELLOWS_TEST_POSTGRES_RESTART");
+  if (restart == nullptr || *restart == '\0') {
+    MESSAGE(
+        "SKIPPED: BELLOWS_TEST_POSTGRES_RESTART is not set (scripts/test.sh sets it for the "
+        "server it starts)");
+    return;
+  }
+  PgProject pg;
+  SeedReliabilityUsers(pg, 30);
+  pg.project.Write("0002_upper.yaml", kReliabilityUpper);
+  MustRun(pg.project, "start --batch-size 7");
+  const std::string new_version = Latest(pg.project);
+  REQUIRE(std::system(restart) == 0);
+  {
+    PgConn old_app(pg.db.url());
+    old_app.Must("INSERT INTO users (name) VALUES ('old-after-restart')");
+    PgConn new_app(pg.db.url(), new_version);
+    new_app.Must("INSERT INTO users (name, upper_name) VALUES ('new-after-restart', 'NEW!')");
+  }
+  Run status = pg.project.Bellows("status");
+  INFO(status.out, status.err);
+  CHECK(Has(status.out, "is expanded"));
+  MustRun(pg.project, "complete");
+  PgConn c(pg.db.url());
+  CHECK(c.Query("SELECT count(*) FROM users") == Table{{"32"}});
+  CHECK(c.Query("SELECT upper_name FROM users WHERE name IN ('old-after-restart', "
+                "'new-after-restart') ORDER BY id") == Table{{"OLD-AFTER-RESTART"}, {"NEW!"}});
+  CHECK(c.Query("SELECT count(*) FROM users WHERE name LIKE 'u%' AND upper_name <> upper(name)") ==
+        Table{{"0"}});
 }
 
 }  // namespace bellows::pgtest
