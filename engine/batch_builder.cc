@@ -228,6 +228,14 @@ void BatchBuilder::ContractCleanup(Step step, std::optional<Step> inverse) {
 
 void BatchBuilder::Check(DataCheck check) {
   check.op = current_label_;
+  if (check.kind == DataCheck::Kind::kReferencesExist) {
+    // The checks run before start: a referenced table this batch creates has no rows yet (the
+    // key's own validation fails the step if the batch leaves orphans), and one it renames is
+    // still under its old name.
+    if (IsNew(check.ref_table)) return;
+    check.ref_column = PhysicalColumn(check.ref_table, check.ref_column);
+    check.ref_table = PhysicalTable(check.ref_table);
+  }
   plan_.data_checks.push_back(std::move(check));
 }
 

@@ -90,7 +90,8 @@ class BatchBuilder {
   // triggers) run before all other contract steps.
   void Contract(Step step, std::optional<Step> inverse, bool destructive = false);
   void ContractCleanup(Step step, std::optional<Step> inverse);
-  // A data check the runner makes online before the batch starts.
+  // A data check the runner makes online before the batch starts (a foreign-key check against
+  // a table this batch creates is dropped: that table has no rows yet).
   void Check(DataCheck check);
   // Applies the effect of SQL statements to the models (DDL recogniser).
   void ApplySql(const std::vector<std::string>& statements);

@@ -105,6 +105,9 @@ class MysqlDialect final : public Dialect {
   // The probe of a step: a query over information_schema returning a row when `condition`
   // (over COLUMNS / STATISTICS ...) holds.
   std::string Probe(std::string_view from, std::string_view where) const;
+  // "ADD INDEX ..." clauses for the foreign keys of `table` that only index `dropped` serves.
+  std::vector<std::string> IndexesKeysStillNeed(const Schema& physical, std::string_view table,
+                                                std::string_view dropped) const;
   // A query returning a row while that condition does not hold.
   std::string Absent(std::string_view from, std::string_view where) const;
 

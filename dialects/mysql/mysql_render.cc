@@ -36,7 +36,47 @@ bool IsDml(std::string_view statement) {
   return false;
 }
 
+// Whether `columns` are the leading keys of `keys`.
+bool Leads(const std::vector<std::string>& columns, const std::vector<IndexKey>& keys) {
+  if (columns.empty() || columns.size() > keys.size()) return false;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (keys[i].column != columns[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+// A foreign key needs an index led by its columns. InnoDB drops the index it made for a key
+// once a user index can serve instead, and then refuses to drop that one (error 1553). So the
+// ALTER that drops index `dropped` adds, for each key it alone served, an index named after
+// the key, as InnoDB would have made it.
+std::vector<std::string> MysqlDialect::IndexesKeysStillNeed(const Schema& physical,
+                                                            std::string_view table,
+                                                            std::string_view dropped) const {
+  std::vector<std::string> out;
+  const bellows::Table* t = physical.FindTable(table);
+  if (t == nullptr) return out;
+  const Index* gone = nullptr;
+  for (const Index& i : t->indexes) {
+    if (i.name == dropped) gone = &i;
+  }
+  if (gone == nullptr) return out;
+  for (const Constraint& c : t->constraints) {
+    if (c.kind != ConstraintKind::kForeignKey || !Leads(c.columns, gone->keys)) continue;
+    bool served = c.columns.size() <= t->primary_key.size() &&
+                  std::equal(c.columns.begin(), c.columns.end(), t->primary_key.begin());
+    for (const Index& i : t->indexes) {
+      if (i.name != dropped && Leads(c.columns, i.keys)) served = true;
+    }
+    if (served) continue;
+    std::vector<std::string> cols;
+    for (const std::string& col : c.columns) cols.push_back(QuoteIdentifier(col));
+    out.push_back("ADD INDEX IF NOT EXISTS " + QuoteIdentifier(c.name) + " (" + Join(cols, ", ") +
+                  ")");
+  }
+  return out;
+}
 
 std::string MysqlDialect::ViewsNamingColumn(std::string_view table, std::string_view from,
                                             std::string_view to) const {
@@ -306,8 +346,11 @@ Result<RenderedStep> MysqlDialect::RenderStep(const Step& step, const Schema& ph
             return r;
           },
           [&](const steps::DropIndex& s) -> Result<RenderedStep> {
-            return Ddl({kOnlineAlter + std::string("ALTER TABLE ") + Table(s.table) +
-                        " DROP INDEX IF EXISTS " + QuoteIdentifier(s.index.name)});
+            std::string alter = "ALTER TABLE " + Table(s.table) + " DROP INDEX IF EXISTS " +
+                                QuoteIdentifier(s.index.name);
+            for (const std::string& add : IndexesKeysStillNeed(physical, s.table, s.index.name))
+              alter += ", " + add;
+            return Ddl({kOnlineAlter + alter});
           },
           [&](const steps::RenameIndex& s) -> Result<RenderedStep> {
             return Ddl({Guarded(Absent("STATISTICS", "TABLE_NAME = " + QuoteString(s.table) +

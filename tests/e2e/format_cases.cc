@@ -158,8 +158,8 @@ FormatTarget SqliteTarget(Project& project) {
   };
   t.has_table = [&project](const std::string& name) {
     Db db(project.db_path());
-    return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name +
-                    "'") == Table{{"1"}};
+    return db.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = " +
+                    SqlString(name)) == Table{{"1"}};
   };
   return t;
 }

@@ -93,6 +93,15 @@ nlohmann::json JsonOf(const Run& r) {
   return j;
 }
 
+std::string SqlString(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -72,6 +72,9 @@ nlohmann::json JsonOf(const Run& r);
 // Runs a shell command in `dir` (without BELLOWS_URL and DATABASE_URL), capturing its output.
 Run Shell(const std::string& dir, const std::string& command);
 std::string ShellQuote(const std::string& s);
+// `s` as an SQL string literal, single quotes doubled (no backslashes in `s`: MariaDB's default
+// sql_mode reads them as escapes, PostgreSQL and SQLite do not).
+std::string SqlString(const std::string& s);
 std::string ExamplesDir();
 bool Has(const std::string& text, const std::string& part);
 // The schema (without state tables) and every row of the user tables: what a run that crashed

@@ -15,6 +15,12 @@ const std::string kNumber = "x\"; DROP TABLE keep; --";
 const std::string kBacktick = "b`tick'q";
 const std::string kAdded = "größe €";
 const std::string kIndex = "idx; -- ü";
+const std::string kParent = "pa'rent; --";
+const std::string kCode = "co\"de ✓";
+const std::string kCheck = "chk; \"1\" --";
+const std::string kUnique = "uq ✓ --";
+const std::string kForeign = "fk;`x`";
+const std::string kIndex2 = "ix \"2\"; ü";
 
 std::string Quoted(const std::string& name, char quote) {
   std::string out(1, quote);
@@ -142,6 +148,78 @@ void HostileNamesLifecycle(FormatTarget& t, char quote) {
   }
   CHECK(t.query("SELECT id, " + q(kText) + " FROM " + q(kTable) + " ORDER BY id") ==
         Table{{"1", "a;b"}, {"2", "-- c"}});
+  CHECK(t.query("SELECT id FROM keep") == Table{{"7"}});
+
+  // Constraints, an index and a table with hostile names, and an sql operation naming them:
+  // through the window, back, and applied; then each dropped again.
+  p.Write("0004_hostile_constraints.yaml",
+          "operations:\n"
+          "  - create_table:\n"
+          "      table: " +
+              Yaml(kParent) +
+              "\n"
+              "      columns:\n"
+              "        - {name: id, type: integer, primary_key: true}\n"
+              "        - {name: " +
+              Yaml(kCode) +
+              ", type: varchar(10)}\n"
+              "  - sql:\n"
+              "      up: " +
+              Yaml("INSERT INTO " + q(kParent) + " (id, " + q(kCode) + ") VALUES (10, 'x;y')") +
+              "\n"
+              "      down: " +
+              Yaml("DELETE FROM " + q(kParent) + " WHERE id = 10") +
+              "\n"
+              "  - create_constraint: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kCheck) +
+              ", type: check, check: " + Yaml(q(kNumber) + " IS NULL OR " + q(kNumber) + " >= 0") +
+              "}\n"
+              "  - create_constraint: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kUnique) + ", type: unique, columns: [" +
+              Yaml(kText) +
+              "]}\n"
+              "  - create_constraint: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kForeign) + ", type: foreign_key, columns: [" +
+              Yaml(kNumber) + "], references: {table: " + Yaml(kParent) +
+              ", columns: [id]}}\n"
+              "  - create_index: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kIndex2) + ", columns: [" + Yaml(kNumber) + "]}\n");
+  const Table rows =
+      t.query("SELECT id, " + q(kText) + ", " + q(kNumber) + " FROM " + q(kTable) + " ORDER BY id");
+  for (std::string command : {"start", "rollback", "apply"}) {
+    CAPTURE(command);
+    Run r = p.Bellows(command);
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    if (command == "rollback") CHECK_FALSE(t.has_table(kParent));
+  }
+  CHECK(t.query("SELECT id, " + q(kCode) + " FROM " + q(kParent)) == Table{{"10", "x;y"}});
+  CHECK(t.query("SELECT id, " + q(kText) + ", " + q(kNumber) + " FROM " + q(kTable) +
+                " ORDER BY id") == rows);
+
+  p.Write("0005_hostile_drops.yaml",
+          "operations:\n"
+          "  - drop_index: {name: " +
+              Yaml(kIndex2) +
+              "}\n"
+              "  - drop_constraint: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kForeign) +
+              "}\n"
+              "  - drop_constraint: {table: " +
+              Yaml(kTable) + ", name: " + Yaml(kCheck) +
+              "}\n"
+              "  - drop_table: {table: " +
+              Yaml(kParent) + "}\n");
+  for (std::string command : {"start", "rollback", "apply"}) {
+    CAPTURE(command);
+    Run r = p.Bellows(command);
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    if (command == "rollback") CHECK(t.has_table(kParent));
+  }
+  CHECK_FALSE(t.has_table(kParent));
+  CHECK(t.query("SELECT id, " + q(kText) + ", " + q(kNumber) + " FROM " + q(kTable) +
+                " ORDER BY id") == rows);
   CHECK(t.query("SELECT id FROM keep") == Table{{"7"}});
 }
 

@@ -272,8 +272,8 @@ e2e::FormatTarget Target(MyProject& my, MyConn& conn) {
   t.has_table = [&conn](const std::string& name) {
     return conn.Query(
                "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-               "database() AND table_name = '" +
-               name + "'") == Table{{"1"}};
+               "database() AND table_name = " +
+               e2e::SqlString(name)) == Table{{"1"}};
   };
   return t;
 }

@@ -158,8 +158,8 @@ e2e::FormatTarget Target(PgProject& pg, PgConn& conn) {
   t.has_table = [&conn](const std::string& name) {
     return conn.Query(
                "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-               "'public' AND table_name = '" +
-               name + "'") == Table{{"1"}};
+               "'public' AND table_name = " +
+               e2e::SqlString(name)) == Table{{"1"}};
   };
   return t;
 }
