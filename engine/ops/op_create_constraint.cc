@@ -121,6 +121,12 @@ Status CreateConstraintOp::Plan(BatchBuilder& b) const {
   const std::string ptable = b.PhysicalTable(table_);
   Constraint physical = c;
   for (std::string& col : physical.columns) col = b.PhysicalColumn(table_, col);
+  if (!physical.ref_table.empty()) {
+    // A table this batch renames keeps its old name until complete; the database carries the
+    // key over when it is renamed.
+    for (std::string& col : physical.ref_columns) col = b.PhysicalColumn(c.ref_table, col);
+    physical.ref_table = b.PhysicalTable(c.ref_table);
+  }
   if (b.IsNew(table_)) {
     auto [step, inverse] = AddConstraintStep(b, ptable, physical, !b.IsNew(table_));
     return b.Expand(step, inverse);

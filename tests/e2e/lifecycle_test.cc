@@ -403,6 +403,50 @@ TEST_CASE("lifecycle: create_constraint") {
        }});
 }
 
+// The foreign-key data check runs before start, so it reads a table this batch renames under
+// its current name, and skips one this batch creates (it has no rows yet).
+TEST_CASE("lifecycle: create_constraint checks rows against tables the batch renames or creates") {
+  Project p;
+  p.Write("0001_tables.sql",
+          "-- bellows:up\nCREATE TABLE parent (id integer PRIMARY KEY);\n"
+          "CREATE TABLE child (id integer PRIMARY KEY, parent_id integer);\n"
+          "INSERT INTO parent VALUES (1);\nINSERT INTO child VALUES (1, 1), (2, 5);\n"
+          "-- bellows:down\nDROP TABLE child;\nDROP TABLE parent;\n");
+  REQUIRE(p.Bellows("apply").exit_code == 0);
+  p.Write("0002_fk.yaml", R"yaml(operations:
+  - rename_table: {from: parent, to: parents}
+  - create_constraint: {table: child, name: child_parent_fk, type: foreign_key, columns: [parent_id], references: {table: parents, columns: [id]}}
+)yaml");
+  Run orphan = p.Bellows("start");
+  INFO(orphan.out, orphan.err);
+  CHECK(orphan.exit_code == 4);
+  CHECK(Has(orphan.err, "rows of child violate foreign key child_parent_fk (row with key 2)"));
+  Db(p.db_path()).Must("INSERT INTO parent VALUES (5)");
+  Run fixed = p.Bellows("apply");
+  INFO(fixed.out, fixed.err);
+  CHECK(fixed.exit_code == 0);
+
+  p.Write("0003_new_parent.yaml", R"yaml(operations:
+  - create_table:
+      table: groups
+      columns:
+        - {name: id, type: integer, primary_key: true}
+  - sql:
+      up: INSERT INTO groups (id) VALUES (1)
+      down: DELETE FROM groups
+  - add_column:
+      table: child
+      column: {name: group_id, type: integer}
+      up: "1"
+  - create_constraint: {table: child, name: child_group_fk, type: foreign_key, columns: [group_id], references: {table: groups, columns: [id]}}
+)yaml");
+  Run created = p.Bellows("apply");
+  INFO(created.out, created.err);
+  CHECK(created.exit_code == 0);
+  CHECK(Db(p.db_path()).Query("SELECT id, group_id FROM child ORDER BY id") ==
+        Table{{"1", "1"}, {"2", "1"}});
+}
+
 TEST_CASE("lifecycle: drop_constraint") {
   RunCase({"drop_constraint",
            R"yaml(operations:
