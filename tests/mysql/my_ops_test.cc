@@ -17,6 +17,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/e2e/kill_cases.h"
 #include "tests/mysql/my_harness.h"
 
 namespace bellows::mytest {
@@ -939,45 +940,15 @@ TEST_CASE("mysql crash: apply killed after every recorded step is finished by th
 
 namespace {
 
-// Kills `command` after each record n = 1, 2, ... of a database `prepare` sets up. status must
-// say the batch is `interrupted` (then the same command runs again) or already `settled`;
-// `then` (if any) finishes the lifecycle. The result must equal `expected` and
-// `expected_versions`, with no bellows column, trigger or function left. Returns the number of
-// runs killed.
-struct KillCase {
-  std::function<void(MyProject&)> prepare;
-  std::string command, interrupted, settled, then;
-  Table expected, expected_versions;
-};
-
-int KillEverywhere(const KillCase& k) {
-  int crashes = 0;
-  for (int n = 1; n < 100; ++n) {
-    CAPTURE(n);
-    MyProject my;
-    k.prepare(my);
-    Run r = my.project.Bellows(k.command, {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
-    if (r.exit_code == 0) break;
-    INFO(r.out, r.err);
-    REQUIRE(r.exit_code == kKilled);
-    ++crashes;
-    Run status = my.project.Bellows("status");
-    INFO(status.out, status.err);
-    CHECK(status.exit_code == 0);
-    if (Has(status.out, "is " + k.interrupted)) {
-      Run resumed = my.project.Bellows(k.command);
-      INFO(resumed.out, resumed.err);
-      REQUIRE(resumed.exit_code == 0);
-    } else {
-      CHECK(Has(status.out, k.settled));
-    }
-    if (!k.then.empty()) MustRun(my.project, k.then);
+// The result of every killed-and-resumed run: `expected` and `versions`, and no bellows column,
+// trigger or function left.
+std::function<void(MyProject&)> Ends(const Table& expected, const Table& versions) {
+  return [expected, versions](MyProject& my) {
     MyConn c(my.db.url());
-    CHECK(Observable(c, my.db.name()) == k.expected);
-    CHECK(VersionSuffixes(c, my.db.name()) == k.expected_versions);
+    CHECK(Observable(c, my.db.name()) == expected);
+    CHECK(VersionSuffixes(c, my.db.name()) == versions);
     NoBellowsObjects(c, my.db.name());
-  }
-  return crashes;
+  };
 }
 
 void Started(MyProject& my) {
@@ -1006,16 +977,17 @@ TEST_CASE("mysql crash: start, complete and rollback killed after every record r
   }
   REQUIRE(completed != before);
   SUBCASE("start (expand steps and every backfill batch)") {
-    CHECK(KillEverywhere({SetupAccounts, "start --batch-size 4", "starting", "is expanded",
-                          "complete", completed, completed_versions}) >= 8);
+    CHECK(e2e::KillAfterEveryRecord<MyProject>(
+              {"start --batch-size 4", "starting", "is expanded", "complete"}, SetupAccounts,
+              Ends(completed, completed_versions)) >= 8);
   }
   SUBCASE("complete") {
-    CHECK(KillEverywhere({Started, "complete", "completing", "in flight: none", "", completed,
-                          completed_versions}) >= 4);
+    CHECK(e2e::KillAfterEveryRecord<MyProject>({"complete", "completing", "in flight: none", ""},
+                                               Started, Ends(completed, completed_versions)) >= 4);
   }
   SUBCASE("rollback") {
-    CHECK(KillEverywhere({Started, "rollback", "rolling_back", "in flight: none", "", before,
-                          before_versions}) >= 4);
+    CHECK(e2e::KillAfterEveryRecord<MyProject>({"rollback", "rolling_back", "in flight: none", ""},
+                                               Started, Ends(before, before_versions)) >= 4);
   }
 }
 

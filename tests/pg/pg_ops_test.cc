@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/e2e/kill_cases.h"
 #include "tests/pg/pg_harness.h"
 
 namespace bellows::pgtest {
@@ -1317,45 +1318,15 @@ TEST_CASE("postgres crash: apply killed after every recorded step is finished by
 
 namespace {
 
-// Kills `command` after each record n = 1, 2, ... of a database `prepare` sets up. status must
-// say the batch is `interrupted` (then the same command runs again) or already `settled`;
-// `then` (if any) finishes the lifecycle. The result must equal `expected` and
-// `expected_versions`, with no bellows column, trigger or function left. Returns the number of
-// runs killed.
-struct KillCase {
-  std::function<void(PgProject&)> prepare;
-  std::string command, interrupted, settled, then;
-  Table expected, expected_versions;
-};
-
-int KillEverywhere(const KillCase& k) {
-  int crashes = 0;
-  for (int n = 1; n < 100; ++n) {
-    CAPTURE(n);
-    PgProject pg;
-    k.prepare(pg);
-    Run r = pg.project.Bellows(k.command, {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
-    if (r.exit_code == 0) break;
-    INFO(r.out, r.err);
-    REQUIRE(r.exit_code == kKilled);
-    ++crashes;
-    Run status = pg.project.Bellows("status");
-    INFO(status.out, status.err);
-    CHECK(status.exit_code == 0);
-    if (Has(status.out, "is " + k.interrupted)) {
-      Run resumed = pg.project.Bellows(k.command);
-      INFO(resumed.out, resumed.err);
-      REQUIRE(resumed.exit_code == 0);
-    } else {
-      CHECK(Has(status.out, k.settled));
-    }
-    if (!k.then.empty()) MustRun(pg.project, k.then);
+// The result of every killed-and-resumed run: `expected` and `versions`, and no bellows column,
+// trigger or function left.
+std::function<void(PgProject&)> Ends(const Table& expected, const Table& versions) {
+  return [expected, versions](PgProject& pg) {
     PgConn c(pg.db.url());
-    CHECK(Observable(c) == k.expected);
-    CHECK(VersionSchemas(c) == k.expected_versions);
+    CHECK(Observable(c) == expected);
+    CHECK(VersionSchemas(c) == versions);
     NoBellowsObjects(c);
-  }
-  return crashes;
+  };
 }
 
 void Started(PgProject& pg) {
@@ -1384,16 +1355,17 @@ TEST_CASE("postgres crash: start, complete and rollback killed after every recor
   }
   REQUIRE(completed != before);
   SUBCASE("start (expand steps and every backfill batch)") {
-    CHECK(KillEverywhere({SetupAccounts, "start --batch-size 4", "starting", "is expanded",
-                          "complete", completed, completed_versions}) >= 8);
+    CHECK(e2e::KillAfterEveryRecord<PgProject>(
+              {"start --batch-size 4", "starting", "is expanded", "complete"}, SetupAccounts,
+              Ends(completed, completed_versions)) >= 8);
   }
   SUBCASE("complete") {
-    CHECK(KillEverywhere({Started, "complete", "completing", "in flight: none", "", completed,
-                          completed_versions}) >= 4);
+    CHECK(e2e::KillAfterEveryRecord<PgProject>({"complete", "completing", "in flight: none", ""},
+                                               Started, Ends(completed, completed_versions)) >= 4);
   }
   SUBCASE("rollback") {
-    CHECK(KillEverywhere({Started, "rollback", "rolling_back", "in flight: none", "", before,
-                          before_versions}) >= 4);
+    CHECK(e2e::KillAfterEveryRecord<PgProject>({"rollback", "rolling_back", "in flight: none", ""},
+                                               Started, Ends(before, before_versions)) >= 4);
   }
 }
 
