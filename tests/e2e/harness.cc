@@ -126,9 +126,12 @@ Run Project::Bellows(const std::string& args, const std::map<std::string, std::s
                      bool plain) const {
   std::string cmd;
   for (const auto& [k, v] : env) cmd += k + "=" + ShellQuote(v) + " ";
-  cmd += ShellQuote(BELLOWS_BIN);
-  if (!plain) cmd += " --dir migrations --url " + ShellQuote(url());
-  return Shell(dir_, cmd + " " + args);
+  cmd += plain ? ShellQuote(BELLOWS_BIN) + " " + args : Command(args);
+  return Shell(dir_, cmd);
+}
+
+std::string Project::Command(const std::string& args) const {
+  return ShellQuote(BELLOWS_BIN) + " --dir migrations --url " + ShellQuote(url()) + " " + args;
 }
 
 std::string ExamplesDir() { return BELLOWS_EXAMPLES; }

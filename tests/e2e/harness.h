@@ -59,6 +59,8 @@ class Project {
   // Runs bellows with --dir migrations --url <db> (unless `plain`), in the project directory.
   Run Bellows(const std::string& args, const std::map<std::string, std::string>& env = {},
               bool plain = false) const;
+  // The shell command line Bellows runs (for a test that wraps it, in dir()).
+  std::string Command(const std::string& args) const;
 
  private:
   std::string dir_;

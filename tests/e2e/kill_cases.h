@@ -4,7 +4,9 @@
 // until it runs through; after each kill, status must say where the batch stopped and the same
 // command must finish it.
 
+#include <cstdlib>
 #include <functional>
+#include <random>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -55,6 +57,47 @@ int KillAfterEveryRecord(const KillCase& k, const std::function<void(P&)>& prepa
     verify(target);
   }
   return crashes;
+}
+
+// Kills `start`, then `complete` (each with `options`), at a random moment: `timeout -s KILL`
+// after 5-400 ms, drawn from the seed 20261206 (BELLOWS_TEST_SEED replays another; failed
+// checks print it). After each kill the same command finishes the job, except that start
+// refuses (exit 7) a batch expanded just before the kill. Returns the number of runs killed.
+template <typename P>
+int KillAtRandomMoments(int rounds, const std::string& options,
+                        const std::function<void(P&)>& prepare,
+                        const std::function<void(P&)>& verify) {
+  unsigned seed = 20261206;
+  if (const char* s = std::getenv("BELLOWS_TEST_SEED")) seed = static_cast<unsigned>(std::stoul(s));
+  CAPTURE(seed);
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> after_ms(5, 400);
+  int killed = 0;
+  for (int round = 0; round < rounds; ++round) {
+    const int ms = after_ms(random);
+    CAPTURE(round);
+    CAPTURE(ms);
+    P target;
+    prepare(target);
+    Project& p = target.project;
+    for (const char* command : {"start", "complete"}) {
+      CAPTURE(command);
+      Run r = Shell(p.dir(), "timeout -s KILL " + std::to_string(ms / 1000.0) + " " +
+                                 p.Command(std::string(command) + " " + options));
+      INFO(r.out, r.err);
+      if (r.exit_code == 0) continue;
+      REQUIRE((r.exit_code == 128 + 9 || r.exit_code == 124));
+      ++killed;
+      Run status = p.Bellows("status");
+      INFO(status.out, status.err);
+      CHECK(status.exit_code == 0);
+      Run again = p.Bellows(command);
+      INFO(again.out, again.err);
+      CHECK((again.exit_code == 0 || (again.exit_code == 7 && Has(status.out, "is expanded"))));
+    }
+    verify(target);
+  }
+  return killed;
 }
 
 }  // namespace bellows::e2e

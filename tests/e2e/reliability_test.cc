@@ -57,11 +57,6 @@ void Seed(Project& p, int rows) {
   p.Write("0002_widen.yaml", kWiden);
 }
 
-// The bellows command line of `p` for a shell command of the test's own making.
-std::string BellowsCommand(const Project& p, const std::string& args) {
-  return ShellQuote(BELLOWS_BIN) + " --dir migrations --url " + ShellQuote(p.url()) + " " + args;
-}
-
 }  // namespace
 
 TEST_CASE("reliability (sqlite): a runner killed while holding the lock does not block the next") {
@@ -168,9 +163,9 @@ TEST_CASE("reliability (sqlite): kills at random moments resume to the clean res
     Seed(p, 200);
     for (const char* command : {"start", "complete"}) {
       CAPTURE(command);
-      Run r = Shell(p.dir(), "timeout -s KILL " + std::to_string(ms / 1000.0) + " " +
-                                 BellowsCommand(p, std::string(command) +
-                                                       " --batch-size 10 --batch-pause 2ms"));
+      Run r = Shell(p.dir(),
+                    "timeout -s KILL " + std::to_string(ms / 1000.0) + " " +
+                        p.Command(std::string(command) + " --batch-size 10 --batch-pause 2ms"));
       INFO(r.out, r.err);
       if (r.exit_code == 0) continue;
       REQUIRE((r.exit_code == kKilled || r.exit_code == 124));
@@ -206,7 +201,7 @@ TEST_CASE("reliability (sqlite): a full disk fails the migration and changes not
   const long blocks = (static_cast<long>(st.st_size) + 65536) / 1024;  // bash: 1 KiB units
   Run full =
       Shell(p.dir(), "sh -c " + ShellQuote("trap '' XFSZ; ulimit -f " + std::to_string(blocks) +
-                                           "; exec " + BellowsCommand(p, "apply")));
+                                           "; exec " + p.Command("apply")));
   INFO(full.out, full.err);
   CHECK((full.exit_code == 1 || full.exit_code == 2));
   CHECK((Has(full.err, "full") || Has(full.err, "disk I/O") || Has(full.err, "too large")));
@@ -232,7 +227,7 @@ TEST_CASE("reliability (sqlite): a read-only database is refused with a clear er
     as = "runuser -u nobody -- ";
   }
   REQUIRE(chmod(p.db_path().c_str(), 0444) == 0);
-  Run r = Shell(p.dir(), as + BellowsCommand(p, "apply"));
+  Run r = Shell(p.dir(), as + p.Command("apply"));
   INFO(r.out, r.err);
   CHECK((r.exit_code == 1 || r.exit_code == 2));
   CHECK((Has(r.err, "readonly") || Has(r.err, "read-only") || Has(r.err, "permission")));

@@ -991,6 +991,20 @@ TEST_CASE("mysql crash: start, complete and rollback killed after every record r
   }
 }
 
+TEST_CASE("mysql crash: start and complete killed at random moments finish as a clean run") {
+  Table completed, completed_versions;
+  {
+    MyProject clean;
+    Started(clean);
+    MustRun(clean.project, "complete");
+    MyConn c(clean.db.url());
+    completed = Observable(c, clean.db.name());
+    completed_versions = VersionSuffixes(c, clean.db.name());
+  }
+  CHECK(e2e::KillAtRandomMoments<MyProject>(6, "--batch-size 1 --batch-pause 30ms", SetupAccounts,
+                                            Ends(completed, completed_versions)) >= 5);
+}
+
 }  // namespace bellows::mytest
 
 namespace bellows::mytest {

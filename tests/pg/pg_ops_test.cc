@@ -1369,4 +1369,18 @@ TEST_CASE("postgres crash: start, complete and rollback killed after every recor
   }
 }
 
+TEST_CASE("postgres crash: start and complete killed at random moments finish as a clean run") {
+  Table completed, completed_versions;
+  {
+    PgProject clean;
+    Started(clean);
+    MustRun(clean.project, "complete");
+    PgConn c(clean.db.url());
+    completed = Observable(c);
+    completed_versions = VersionSchemas(c);
+  }
+  CHECK(e2e::KillAtRandomMoments<PgProject>(6, "--batch-size 1 --batch-pause 30ms", SetupAccounts,
+                                            Ends(completed, completed_versions)) >= 5);
+}
+
 }  // namespace bellows::pgtest
