@@ -76,11 +76,19 @@ Command SetupStatus(CLI::App& app) {
           }
           if (!b.error.empty()) s.out().Line("  error: " + b.error);
           bool interrupted = next != nullptr && next->status == kRunning;
+          // An interrupted step bellows can check (a probe) or run again safely resumes like any
+          // other; so does an interrupted undo (rollback runs the inverse again).
+          bool checkable =
+              interrupted && (b.state == kRollingBack || !next->step.forward.probe.empty() ||
+                              next->step.forward.idempotent);
           std::string todo =
-              interrupted ? "check what the interrupted step did; then run rollback, or put it "
-                            "right by hand "
-                            "and run repair --resolve-failed"
-              : b.state == kStarting   ? "run start to resume, or rollback"
+              interrupted && !checkable
+                  ? "check what the interrupted step did; then run rollback, or put it right by "
+                    "hand and run repair --resolve-failed"
+              : b.state == kStarting && b.command == "apply" ? "run apply to resume, or rollback"
+              : b.state == kStarting                         ? "run start to resume, or rollback"
+              : b.state == kExpanded && b.command == "apply"
+                  ? "run apply (or complete) to finish, or rollback"
               : b.state == kExpanded   ? "deploy the new version, then complete (or rollback)"
               : b.state == kCompleting ? "run complete to finish"
               : b.state == kFailed ? "fix what the error says, then run rollback again (or put it "

@@ -10,7 +10,7 @@ namespace {
 
 std::string Flags(const RenderedStep& r) {
   std::string out = r.lock;
-  if (!r.cost.empty()) out += (out.empty() ? "" : ", ") + r.cost;
+  if (!r.cost.empty() && r.cost != r.lock) out += (out.empty() ? "" : ", ") + r.cost;
   if (!r.transactional) out += ", outside a transaction";
   return out;
 }
