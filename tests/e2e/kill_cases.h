@@ -4,10 +4,14 @@
 // until it runs through; after each kill, status must say where the batch stopped and the same
 // command must finish it.
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -98,6 +102,54 @@ int KillAtRandomMoments(int rounds, const std::string& options,
     verify(target);
   }
   return killed;
+}
+
+// An application (a `Conn` on the base tables, the old version) inserts user 'w<i>' and renames
+// user 1 to it, for i = 1, 2, ..., all the while `start` (with `options`) is killed after
+// record n, run again, and the batch completed. No statement may fail; `verify` gets the
+// project and the i of every write the application saw succeed, in order.
+template <typename P, typename Conn>
+void WritersThroughKilledStart(const std::vector<int>& kill_after, const std::string& options,
+                               const std::function<void(P&)>& prepare,
+                               const std::function<void(P&, const std::vector<int>&)>& verify) {
+  for (int n : kill_after) {
+    CAPTURE(n);
+    P target;
+    prepare(target);
+    Project& p = target.project;
+    std::atomic<bool> stop{false};
+    std::vector<int> written;
+    std::vector<std::string> failures;
+    std::thread app([&] {
+      Conn c(target.db.url());
+      for (int i = 1; !stop; ++i) {
+        std::string w = "w" + std::to_string(i);
+        std::string e = c.Exec("INSERT INTO users (name) VALUES ('" + w + "')");
+        if (e.empty()) e = c.Exec("UPDATE users SET name = '" + w + "' WHERE id = 1");
+        if (e.empty()) {
+          written.push_back(i);
+        } else {
+          failures.push_back(w + ": " + e);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    Run killed = p.Bellows("start " + options, {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
+    Run resumed = p.Bellows("start " + options);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+    app.join();
+    INFO(killed.err, resumed.err);
+    CHECK(killed.exit_code == 128 + 9);
+    REQUIRE(resumed.exit_code == 0);
+    Run complete = p.Bellows("complete");
+    INFO(complete.out, complete.err);
+    REQUIRE(complete.exit_code == 0);
+    CHECK(failures.empty());
+    for (size_t i = 0; i < failures.size() && i < 3; ++i) MESSAGE(failures[i]);
+    REQUIRE_FALSE(written.empty());
+    verify(target, written);
+  }
 }
 
 }  // namespace bellows::e2e

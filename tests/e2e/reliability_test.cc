@@ -14,6 +14,7 @@
 #include "tests/e2e/format_cases.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/hostile_cases.h"
+#include "tests/e2e/kill_cases.h"
 
 namespace bellows::e2e {
 
@@ -147,41 +148,13 @@ TEST_CASE("reliability (sqlite): kills at random moments resume to the clean res
   REQUIRE(clean.Bellows("start --batch-size 10").exit_code == 0);
   REQUIRE(clean.Bellows("complete").exit_code == 0);
   const Table expected = Observable(clean);
-
-  // BELLOWS_TEST_SEED replays a failure; the seed is printed with every failed check.
-  unsigned seed = 20261206;
-  if (const char* s = std::getenv("BELLOWS_TEST_SEED")) seed = static_cast<unsigned>(std::stoul(s));
-  CAPTURE(seed);
-  std::mt19937 random(seed);
-  std::uniform_int_distribution<int> after_ms(5, 400);
-  int killed = 0;
-  for (int round = 0; round < 6; ++round) {
-    const int ms = after_ms(random);
-    CAPTURE(round);
-    CAPTURE(ms);
-    Project p;
-    Seed(p, 200);
-    for (const char* command : {"start", "complete"}) {
-      CAPTURE(command);
-      Run r = Shell(p.dir(),
-                    "timeout -s KILL " + std::to_string(ms / 1000.0) + " " +
-                        p.Command(std::string(command) + " --batch-size 10 --batch-pause 2ms"));
-      INFO(r.out, r.err);
-      if (r.exit_code == 0) continue;
-      REQUIRE((r.exit_code == kKilled || r.exit_code == 124));
-      ++killed;
-      Run status = p.Bellows("status");
-      INFO(status.out, status.err);
-      CHECK(status.exit_code == 0);
-      // Whatever the moment, the same command finishes the job; start refuses (exit 7) a batch
-      // that was expanded just before the kill.
-      Run again = p.Bellows(command);
-      INFO(again.out, again.err);
-      CHECK((again.exit_code == 0 || (again.exit_code == 7 && Has(status.out, "is expanded"))));
-    }
-    CHECK(Observable(p) == expected);
-  }
-  CHECK(killed >= 3);
+  // The shared case wants the project as a member, like the server suites' projects.
+  struct FileProject {
+    Project project;
+  };
+  CHECK(KillAtRandomMoments<FileProject>(
+            6, "--batch-size 10 --batch-pause 2ms", [](FileProject& f) { Seed(f.project, 200); },
+            [&expected](FileProject& f) { CHECK(Observable(f.project) == expected); }) >= 3);
 }
 
 TEST_CASE("reliability (sqlite): a full disk fails the migration and changes nothing") {

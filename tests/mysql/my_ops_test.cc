@@ -958,25 +958,24 @@ void Started(MyProject& my) {
   MustRun(my.project, "start --batch-size 4");
 }
 
+void Completed(MyProject& my) {
+  Started(my);
+  MustRun(my.project, "complete");
+}
+
+// What a database `make` sets up looks like: its schema and rows, and its version schemas.
+std::pair<Table, Table> StateOf(const std::function<void(MyProject&)>& make) {
+  MyProject my;
+  make(my);
+  MyConn c(my.db.url());
+  return {Observable(c, my.db.name()), VersionSuffixes(c, my.db.name())};
+}
+
 }  // namespace
 
 TEST_CASE("mysql crash: start, complete and rollback killed after every record resume") {
-  Table completed, completed_versions, before, before_versions;
-  {
-    MyProject clean;
-    Started(clean);
-    MustRun(clean.project, "complete");
-    MyConn c(clean.db.url());
-    completed = Observable(c, clean.db.name());
-    completed_versions = VersionSuffixes(c, clean.db.name());
-  }
-  {
-    MyProject untouched;
-    SetupAccounts(untouched);
-    MyConn c(untouched.db.url());
-    before = Observable(c, untouched.db.name());
-    before_versions = VersionSuffixes(c, untouched.db.name());
-  }
+  const auto [completed, completed_versions] = StateOf(Completed);
+  const auto [before, before_versions] = StateOf(SetupAccounts);
   REQUIRE(completed != before);
   SUBCASE("start (expand steps and every backfill batch)") {
     CHECK(e2e::KillAfterEveryRecord<MyProject>(
@@ -994,15 +993,7 @@ TEST_CASE("mysql crash: start, complete and rollback killed after every record r
 }
 
 TEST_CASE("mysql crash: start and complete killed at random moments finish as a clean run") {
-  Table completed, completed_versions;
-  {
-    MyProject clean;
-    Started(clean);
-    MustRun(clean.project, "complete");
-    MyConn c(clean.db.url());
-    completed = Observable(c, clean.db.name());
-    completed_versions = VersionSuffixes(c, clean.db.name());
-  }
+  const auto [completed, completed_versions] = StateOf(Completed);
   CHECK(e2e::KillAtRandomMoments<MyProject>(6, "--batch-size 1 --batch-pause 30ms", SetupAccounts,
                                             Ends(completed, completed_versions)) >= 5);
 }

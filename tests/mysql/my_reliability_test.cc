@@ -17,6 +17,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/hostile_cases.h"
+#include "tests/e2e/kill_cases.h"
 #include "tests/mysql/my_harness.h"
 
 namespace bellows::mytest {
@@ -468,41 +469,11 @@ TEST_CASE("mysql: hostile identifiers in every kind of operation") {
 // `start` is killed after record n and run again: no statement fails, and after complete every
 // write the application saw succeed is there with the new column computed from it.
 TEST_CASE("mysql: writers through a crash of start lose nothing") {
-  for (int n : {1, 3, 6}) {
-    CAPTURE(n);
-    MyProject my;
+  auto prepare = [](MyProject& my) {
     SeedUsers(my, 40);
     my.project.Write("0002_name_len.yaml", kNameLen);
-    std::atomic<bool> stop{false};
-    std::vector<int> written;
-    std::vector<std::string> failures;
-    std::thread app([&] {
-      MyConn c(my.db.url());
-      for (int i = 1; !stop; ++i) {
-        std::string w = "w" + std::to_string(i);
-        std::string e = c.Exec("INSERT INTO users (name) VALUES ('" + w + "')");
-        if (e.empty()) e = c.Exec("UPDATE users SET name = '" + w + "' WHERE id = 1");
-        if (e.empty()) {
-          written.push_back(i);
-        } else {
-          failures.push_back(w + ": " + e);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    });
-    Run killed = my.project.Bellows("start --batch-size 5 --batch-pause 5ms",
-                                    {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
-    Run resumed = my.project.Bellows("start --batch-size 5");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    stop = true;
-    app.join();
-    INFO(killed.err, resumed.err);
-    CHECK(killed.exit_code == kKilled);
-    REQUIRE(resumed.exit_code == 0);
-    MustRun(my.project, "complete");
-    CHECK(failures.empty());
-    for (size_t i = 0; i < failures.size() && i < 3; ++i) MESSAGE(failures[i]);
-    REQUIRE_FALSE(written.empty());
+  };
+  auto verify = [](MyProject& my, const std::vector<int>& written) {
     MyConn c(my.db.url());
     Table expected;
     for (int i : written) {
@@ -514,7 +485,9 @@ TEST_CASE("mysql: writers through a crash of start lose nothing") {
           Table{{"w" + std::to_string(written.back())}});
     CHECK(c.Query("SELECT count(*) FROM users WHERE name_len <> CHAR_LENGTH(name) + 1000") ==
           Table{{"0"}});
-  }
+  };
+  e2e::WritersThroughKilledStart<MyProject, MyConn>({1, 3, 6}, "--batch-size 5 --batch-pause 5ms",
+                                                    prepare, verify);
 }
 
 // SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for

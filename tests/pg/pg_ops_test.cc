@@ -1336,25 +1336,24 @@ void Started(PgProject& pg) {
   MustRun(pg.project, "start --batch-size 4");
 }
 
+void Completed(PgProject& pg) {
+  Started(pg);
+  MustRun(pg.project, "complete");
+}
+
+// What a database `make` sets up looks like: its schema and rows, and its version schemas.
+std::pair<Table, Table> StateOf(const std::function<void(PgProject&)>& make) {
+  PgProject pg;
+  make(pg);
+  PgConn c(pg.db.url());
+  return {Observable(c), VersionSchemas(c)};
+}
+
 }  // namespace
 
 TEST_CASE("postgres crash: start, complete and rollback killed after every record resume") {
-  Table completed, completed_versions, before, before_versions;
-  {
-    PgProject clean;
-    Started(clean);
-    MustRun(clean.project, "complete");
-    PgConn c(clean.db.url());
-    completed = Observable(c);
-    completed_versions = VersionSchemas(c);
-  }
-  {
-    PgProject untouched;
-    SetupAccounts(untouched);
-    PgConn c(untouched.db.url());
-    before = Observable(c);
-    before_versions = VersionSchemas(c);
-  }
+  const auto [completed, completed_versions] = StateOf(Completed);
+  const auto [before, before_versions] = StateOf(SetupAccounts);
   REQUIRE(completed != before);
   SUBCASE("start (expand steps and every backfill batch)") {
     CHECK(e2e::KillAfterEveryRecord<PgProject>(
@@ -1372,15 +1371,7 @@ TEST_CASE("postgres crash: start, complete and rollback killed after every recor
 }
 
 TEST_CASE("postgres crash: start and complete killed at random moments finish as a clean run") {
-  Table completed, completed_versions;
-  {
-    PgProject clean;
-    Started(clean);
-    MustRun(clean.project, "complete");
-    PgConn c(clean.db.url());
-    completed = Observable(c);
-    completed_versions = VersionSchemas(c);
-  }
+  const auto [completed, completed_versions] = StateOf(Completed);
   CHECK(e2e::KillAtRandomMoments<PgProject>(6, "--batch-size 1 --batch-pause 30ms", SetupAccounts,
                                             Ends(completed, completed_versions)) >= 5);
 }

@@ -16,6 +16,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/hostile_cases.h"
+#include "tests/e2e/kill_cases.h"
 #include "tests/pg/pg_harness.h"
 
 namespace bellows::pgtest {
@@ -428,42 +429,11 @@ TEST_CASE("postgres: hostile identifiers in every kind of operation") {
 // `start` is killed after record n and run again: no statement fails, and after complete every
 // write the application saw succeed is there with the new column computed from it.
 TEST_CASE("postgres: writers through a crash of start lose nothing") {
-  for (int n : {1, 3, 6}) {
-    CAPTURE(n);
-    PgProject pg;
+  auto prepare = [](PgProject& pg) {
     SeedReliabilityUsers(pg, 40);
     pg.project.Write("0002_upper.yaml", kReliabilityUpper);
-    std::atomic<bool> stop{false};
-    std::vector<int> written;
-    std::vector<std::string> failures;
-    std::thread app([&] {
-      PgConn c(pg.db.url());
-      for (int i = 1; !stop; ++i) {
-        std::string w = "w" + std::to_string(i);
-        std::string e = c.Exec("INSERT INTO users (name) VALUES ('" + w + "')");
-        if (e.empty()) e = c.Exec("UPDATE users SET name = '" + w + "' WHERE id = 1");
-        if (e.empty()) {
-          written.push_back(i);
-        } else {
-          failures.push_back(w + ": " + e);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    });
-    JoinOnExit join{app};
-    Run killed = pg.project.Bellows("start --batch-size 5 --batch-pause 5ms",
-                                    {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
-    Run resumed = pg.project.Bellows("start --batch-size 5");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    stop = true;
-    app.join();
-    INFO(killed.err, resumed.err);
-    CHECK(killed.exit_code == 128 + 9);
-    REQUIRE(resumed.exit_code == 0);
-    MustRun(pg.project, "complete");
-    CHECK(failures.empty());
-    for (size_t i = 0; i < failures.size() && i < 3; ++i) MESSAGE(failures[i]);
-    REQUIRE_FALSE(written.empty());
+  };
+  auto verify = [](PgProject& pg, const std::vector<int>& written) {
     PgConn c(pg.db.url());
     Table expected;
     for (int i : written) expected.push_back({"w" + std::to_string(i), "W" + std::to_string(i)});
@@ -471,7 +441,9 @@ TEST_CASE("postgres: writers through a crash of start lose nothing") {
     CHECK(c.Query("SELECT name, upper_name FROM users WHERE id = 1") ==
           Table{{"w" + std::to_string(written.back()), "W" + std::to_string(written.back())}});
     CHECK(c.Query("SELECT count(*) FROM users WHERE upper_name <> upper(name)") == Table{{"0"}});
-  }
+  };
+  e2e::WritersThroughKilledStart<PgProject, PgConn>({1, 3, 6}, "--batch-size 5 --batch-pause 5ms",
+                                                    prepare, verify);
 }
 
 // SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for
