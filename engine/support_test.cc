@@ -51,6 +51,16 @@ TEST_CASE("urls: passwords are masked, dialects recognised") {
         "mysql://u@h/db?password=***&password=***");
   CHECK(MaskSecrets("auth secret or first1 failed",
                     "mysql://u@h/db?password=first1&password=secret") == "auth *** or *** failed");
+  // A password holding "password=" (found by fuzzing: masking it as a parameter took the '@'
+  // with it, and the userinfo's password showed).
+  CHECK(MaskUrl("mysql://u:pwpassword=@h/db") == "mysql://u:***@h/db");
+  CHECK(MaskUrl("mysql://u:pw@h/db?password=x") == "mysql://u:***@h/db?password=***");
+  // A parameter value holding a space is masked to the next '&', as the MySQL adapter reads it.
+  CHECK(MaskUrl("mysql://u@h/db?password= a b&x=1") == "mysql://u@h/db?password=***&x=1");
+  // (the longest reading goes first: "pw user=u" may be the password, all of it is hidden)
+  CHECK(MaskSecrets("host=h password=pw user=u: refused", "host=h password=pw user=u") ==
+        "host=h password=***: refused");
+  CHECK(MaskSecrets("auth failed for pw", "host=h password=pw user=u") == "auth failed for ***");
   CHECK(UrlDialect("sqlite:app.db") == "sqlite");
   CHECK(UrlDialect("postgresql://x") == "postgres");
   CHECK(UrlDialect("mariadb://x") == "mysql");

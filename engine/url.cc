@@ -1,5 +1,6 @@
 #include "engine/url.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -30,13 +31,18 @@ std::pair<size_t, size_t> PasswordSpan(std::string_view url) {
 }
 
 // The values of every password= parameter: [first, last) each, in order. (A URL may repeat a
-// parameter; whichever one a driver takes, none is shown.)
+// parameter; whichever one a driver takes, none is shown.) A value runs to the next '&': the
+// MySQL adapter reads it so, spaces included (found by fuzzing), and masking more than a
+// keyword/value string's password is harmless.
 std::vector<std::pair<size_t, size_t>> ParameterSpans(std::string_view url) {
   std::vector<std::pair<size_t, size_t>> out;
   const std::string lower = Lower(url);
   for (size_t p = lower.find("password="); p != std::string::npos;
        p = lower.find("password=", p + 9)) {
-    size_t end = url.find_first_of("& ", p);
+    // A parameter starts the text or follows '?', '&', ';' or a space ("pwpassword=" in a
+    // userinfo is part of a password, which PasswordSpan covers).
+    if (p > 0 && std::string_view("?&; ").find(url[p - 1]) == std::string_view::npos) continue;
+    size_t end = url.find('&', p);
     out.emplace_back(p + 9, end == std::string_view::npos ? url.size() : end);
   }
   return out;
@@ -48,7 +54,12 @@ std::vector<std::string> Passwords(std::string_view url) {
   auto [first, last] = PasswordSpan(url);
   if (first != last) out.emplace_back(url.substr(first, last - first));
   for (auto [f, l] : ParameterSpans(url)) {
-    if (f != l) out.emplace_back(url.substr(f, l - f));
+    if (f == l) continue;
+    std::string_view value = url.substr(f, l - f);
+    out.emplace_back(value);
+    // In a keyword/value string ("password=x user=y") the password ends at the space.
+    size_t space = value.find(' ');
+    if (space != std::string_view::npos && space > 0) out.emplace_back(value.substr(0, space));
   }
   return out;
 }
@@ -56,14 +67,24 @@ std::vector<std::string> Passwords(std::string_view url) {
 }  // namespace
 
 std::string MaskUrl(std::string_view url) {
-  std::string out(url);
-  // The parameters first, last to first: masking moves the positions after it.
-  std::vector<std::pair<size_t, size_t>> spans = ParameterSpans(out);
-  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-    if (it->first != it->second) out.replace(it->first, it->second - it->first, "***");
+  // Every span is found in the URL as written (a "password=" inside the userinfo must not
+  // move or hide its '@'), overlapping spans are joined, and they are masked last to first, as
+  // masking moves the positions after it.
+  std::vector<std::pair<size_t, size_t>> spans = ParameterSpans(url);
+  if (auto span = PasswordSpan(url); span.first != span.second) spans.push_back(span);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<size_t, size_t>> joined;
+  for (auto [first, last] : spans) {
+    if (first == last) continue;
+    if (!joined.empty() && first <= joined.back().second) {
+      joined.back().second = std::max(joined.back().second, last);
+    } else {
+      joined.emplace_back(first, last);
+    }
   }
-  if (auto [first, last] = PasswordSpan(out); first != last)
-    out.replace(first, last - first, "***");
+  std::string out(url);
+  for (auto it = joined.rbegin(); it != joined.rend(); ++it)
+    out.replace(it->first, it->second - it->first, "***");
   return out;
 }
 

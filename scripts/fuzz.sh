@@ -4,6 +4,9 @@
 #   scripts/fuzz.sh                           every target, 20 s each
 #   scripts/fuzz.sh --seconds 300 fuzz_yaml   one target for 5 minutes
 #   scripts/fuzz.sh --jobs 1                  build with one job (default: one per core)
+#   scripts/fuzz.sh --seed 7                  libFuzzer's random seed (default: a new one each run;
+#                                             under CI=true a fixed one, 20261206, so that a CI run
+#                                             explores what the last run before the commit did)
 # Prints each target's executions. A failing input is kept in build-fuzz/fuzz-artifacts/<target>/
 # with the target's log; replay it with build-fuzz/tests/fuzz/<target> <file>. The seed corpora
 # in tests/fuzz/corpus/ are only read.
@@ -13,12 +16,15 @@ cd "$(dirname "$0")/.."
 all=(fuzz_yaml fuzz_sql_splitter fuzz_sum fuzz_config_url)
 usage() { echo "usage: $0 [--seconds N] [--jobs N] [${all[*]}]..." >&2; exit 2; }
 seconds=20
+seed=0  # 0: libFuzzer draws one
+[ "${CI:-}" = true ] && seed=20261206
 jobs="$(nproc 2>/dev/null || echo 2)"
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) [ $# -ge 2 ] || usage; seconds="$2"; shift 2 ;;
     --jobs) [ $# -ge 2 ] || usage; jobs="$2"; shift 2 ;;
+    --seed) [ $# -ge 2 ] || usage; seed="$2"; shift 2 ;;
     fuzz_*) [ -d "tests/fuzz/corpus/$1" ] || usage; targets+=("$1"); shift ;;
     *) usage ;;
   esac
@@ -47,12 +53,12 @@ for t in "${targets[@]}"; do
   log="$PWD/$dir/fuzz-artifacts/$t.log"
   mkdir -p "$corpus" "$artifacts"
   cp tests/fuzz/corpus/"$t"/* "$corpus/"
-  echo "== fuzz: $t for ${seconds}s"
+  echo "== fuzz: $t for ${seconds}s (seed ${seed}; 0 = drawn by libFuzzer, printed in $log)"
   rc=0
   # The targets' scratch files go to $work/tmp, removed on exit.
   TMPDIR="$work/tmp" ASAN_OPTIONS="detect_leaks=1" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    "$dir/tests/fuzz/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    "$dir/tests/fuzz/$t" -max_total_time="$seconds" -seed="$seed" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   if [ "$rc" -eq 0 ]; then
