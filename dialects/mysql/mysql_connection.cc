@@ -91,9 +91,11 @@ Status MysqlConnection::Execute(std::string_view sql) {
 Status MysqlConnection::RunCutover(const Cutover& c) {
   constexpr size_t kMaxViews = 16;
   BELLOWS_ASSIGN_OR_RETURN(Rows views, Query(dialect_.ViewsNamingColumn(c.table, c.from, c.to)));
-  const std::string fallback = dialect_.AlterAndRedefineViews(c.alter, c.table, c.from, c.to);
+  auto fallback = [&] {
+    return Run(*session_, dialect_.AlterAndRedefineViews(c.alter, c.table, c.from, c.to), nullptr);
+  };
   if (views.empty()) return Run(*session_, c.alter + ", ALGORITHM=INPLACE, LOCK=NONE", nullptr);
-  if (views.rows.size() > kMaxViews || in_transaction_) return Run(*session_, fallback, nullptr);
+  if (views.rows.size() > kMaxViews || in_transaction_) return fallback();
 
   struct Helper {
     std::unique_ptr<MySession> session;
@@ -124,7 +126,7 @@ Status MysqlConnection::RunCutover(const Cutover& c) {
     bool refused = AlgorithmRefused(LastErrno(*session_));
     Status ignored = unlock();
     (void)ignored;
-    return refused ? Run(*session_, fallback, nullptr) : altered;
+    return refused ? fallback() : altered;
   }
   std::vector<std::thread> threads;
   for (Helper& h : helpers) {

@@ -287,13 +287,13 @@ std::string Unhex(std::string_view hex) {
   return text;
 }
 
-// Names in a marker comment: letters, digits, `_` and `$` as they are, anything else as %XX,
-// so a name can neither end the comment nor hold a space.
-std::string Percent(std::string_view name) {
+// Text in a marker comment: the characters `keep` accepts as they are, any other as %XX, so
+// the text cannot end the comment.
+std::string Percent(std::string_view text, bool (*keep)(unsigned char)) {
   static const char* kHex = "0123456789abcdef";
   std::string out;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '_' || c == '$') {
+  for (unsigned char c : text) {
+    if (keep(c)) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -302,6 +302,11 @@ std::string Percent(std::string_view name) {
     }
   }
   return out;
+}
+
+// A name: letters, digits, `_` and `$` as they are (nor can it hold a space, the separator).
+std::string PercentName(std::string_view name) {
+  return Percent(name, [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; });
 }
 
 std::string Unpercent(std::string_view text) {
@@ -319,6 +324,18 @@ std::string Unpercent(std::string_view text) {
   return out;
 }
 
+// Splits `sql` that starts with the marker `open`: the text up to "*/" and the statement after
+// it. False when `sql` carries no such marker.
+bool SplitMarker(std::string_view sql, std::string_view open, std::string_view* text,
+                 std::string* statement) {
+  if (!StartsWith(sql, open)) return false;
+  size_t end = sql.find("*/", open.size());
+  if (end == std::string_view::npos) return false;
+  *text = sql.substr(open.size(), end - open.size());
+  *statement = std::string(Trim(sql.substr(end + 2)));
+  return true;
+}
+
 }  // namespace
 
 std::string Guarded(std::string_view guard, std::string_view statement) {
@@ -326,53 +343,41 @@ std::string Guarded(std::string_view guard, std::string_view statement) {
 }
 
 bool SplitGuard(std::string_view sql, std::string* guard, std::string* statement) {
-  if (!StartsWith(sql, kGuardOpen)) return false;
-  size_t end = sql.find("*/", kGuardOpen.size());
-  if (end == std::string_view::npos) return false;
-  *guard = Unhex(sql.substr(kGuardOpen.size(), end - kGuardOpen.size()));
-  *statement = std::string(Trim(sql.substr(end + 2)));
+  std::string_view hex;
+  if (!SplitMarker(sql, kGuardOpen, &hex, statement)) return false;
+  *guard = Unhex(hex);
   return true;
 }
 
 std::string CutoverAlter(std::string_view alter, std::string_view table, std::string_view from,
                          std::string_view to) {
-  return std::string(kCutover) + Percent(table) + " " + Percent(from) + " " + Percent(to) + "*/ " +
-         std::string(alter);
+  return std::string(kCutover) + PercentName(table) + " " + PercentName(from) + " " +
+         PercentName(to) + "*/ " + std::string(alter);
 }
 
 std::string RefuseRows(std::string_view query, std::string_view message) {
-  std::string escaped;
-  for (char c : message) {
-    if (c == '%') {
-      escaped += "%25";
-    } else if (c == '*') {
-      escaped += "%2a";
-    } else {
-      escaped += c;
-    }
-  }
-  return std::string(kRefuseRows) + escaped + "*/ " + std::string(query);
+  return std::string(kRefuseRows) +
+         Percent(message, [](unsigned char c) { return c != '%' && c != '*'; }) + "*/ " +
+         std::string(query);
 }
 
 bool SplitRefuseRows(std::string_view sql, std::string* query, std::string* message) {
-  const std::string_view open = kRefuseRows;
-  if (!StartsWith(sql, open)) return false;
-  size_t end = sql.find("*/", open.size());
-  if (end == std::string_view::npos) return false;
-  *message = Unpercent(sql.substr(open.size(), end - open.size()));
-  *query = std::string(Trim(sql.substr(end + 2)));
+  std::string_view text;
+  if (!SplitMarker(sql, kRefuseRows, &text, query)) return false;
+  *message = Unpercent(text);
   return true;
 }
 
 std::optional<Cutover> ParseCutover(std::string_view sql) {
-  const std::string_view open = kCutover;
-  if (!StartsWith(sql, open)) return std::nullopt;
-  size_t end = sql.find("*/", open.size());
-  if (end == std::string_view::npos) return std::nullopt;
-  std::vector<std::string> names = Split(sql.substr(open.size(), end - open.size()), ' ');
+  std::string_view text;
+  Cutover c;
+  if (!SplitMarker(sql, kCutover, &text, &c.alter)) return std::nullopt;
+  std::vector<std::string> names = Split(text, ' ');
   if (names.size() != 3) return std::nullopt;
-  return Cutover{Unpercent(names[0]), Unpercent(names[1]), Unpercent(names[2]),
-                 std::string(Trim(sql.substr(end + 2)))};
+  c.table = Unpercent(names[0]);
+  c.from = Unpercent(names[1]);
+  c.to = Unpercent(names[2]);
+  return c;
 }
 
 }  // namespace bellows::mysql
