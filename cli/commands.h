@@ -34,6 +34,7 @@ Command SetupBaseline(CLI::App& app);
 Command SetupDiff(CLI::App& app);
 Command SetupLint(CLI::App& app);
 Command SetupImport(CLI::App& app);
+Command SetupFleet(CLI::App& app);
 
 // Shared by apply/start/complete/rollback: prints a run's report (text lines and JSON fields).
 void ReportRun(Session& s, const RunReport& report, const std::string& verb);

@@ -26,12 +26,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   AddGlobalFlags(app, global);
-  std::vector<Command> commands = {SetupInit(app),     SetupNew(app),      SetupHash(app),
-                                   SetupValidate(app), SetupPlan(app),     SetupApply(app),
-                                   SetupStart(app),    SetupComplete(app), SetupRollback(app),
-                                   SetupStatus(app),   SetupHistory(app),  SetupLatest(app),
-                                   SetupRepair(app),   SetupDrift(app),    SetupBaseline(app),
-                                   SetupDiff(app),     SetupLint(app),     SetupImport(app)};
+  std::vector<Command> commands = {
+      SetupInit(app),     SetupNew(app),    SetupHash(app),     SetupValidate(app),
+      SetupPlan(app),     SetupApply(app),  SetupStart(app),    SetupComplete(app),
+      SetupRollback(app), SetupStatus(app), SetupHistory(app),  SetupLatest(app),
+      SetupRepair(app),   SetupDrift(app),  SetupBaseline(app), SetupDiff(app),
+      SetupLint(app),     SetupImport(app), SetupFleet(app)};
   for (Command& c : commands) c.app->fallthrough();
   try {
     app.parse(argc, argv);

@@ -94,6 +94,10 @@ Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
   auto s = std::make_unique<MySession>();
   s->url = url;
   BELLOWS_ASSIGN_OR_RETURN(s->parsed, ParseMysqlUrl(url));
+  // mysql_init initialises the library on first use, which is not thread-safe; bellows fleet
+  // connects from several threads, so the first connection does it, once.
+  static const bool library = mysql_library_init(0, nullptr, nullptr) == 0;
+  if (!library) return BELLOWS_ERR(kInternal, "mysql: the client library did not initialise");
   s->handle = mysql_init(nullptr);
   if (s->handle == nullptr) return BELLOWS_ERR(kInternal, "mysql: out of memory");
   char host[256] = {};

@@ -1,0 +1,33 @@
+#pragma once
+// What the fleet tests share on every dialect: a five-migration project, a targets file, and
+// running `bellows fleet` in the project directory.
+
+#include <string>
+#include <vector>
+
+#include "tests/e2e/harness.h"
+
+namespace bellows::e2e {
+
+// 0001 create items, 0002 seed two rows (SQL), 0003 add price, 0004 index name, 0005 rename
+// price to amount (expand/contract: a version view per batch).
+void WriteFleetProject(Project& p);
+
+struct FleetEntry {
+  std::string id;
+  std::string url;     // written as url: (may hold ${VAR}); "" uses url_env
+  std::string labels;  // YAML flow map body: "tier: canary"
+  std::string url_env;
+};
+
+// Writes bellows.fleet.yaml in the project directory: the targets, then `extra` (waves,...).
+void WriteTargets(const Project& p, const std::vector<FleetEntry>& targets,
+                  const std::string& extra = "");
+
+// bellows --dir migrations fleet <args>, in the project directory.
+Run Fleet(const Project& p, const std::string& args,
+          const std::map<std::string, std::string>& env = {});
+// The per-target rows of a --format json fleet run, by id.
+std::map<std::string, nlohmann::json> TargetsOf(const nlohmann::json& report);
+
+}  // namespace bellows::e2e
