@@ -1,7 +1,9 @@
 // bellows fleet plan|apply|start|complete|rollback|status: the ordinary command on every
 // selected target of a targets file, in waves, with bounded parallelism (docs/fleet.md).
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -181,6 +183,28 @@ Status CheckExpanded(const FleetContext& c, const std::vector<FleetTarget>& targ
           "contracts only when the new version runs on every target");
 }
 
+// SIGINT or SIGTERM: start no new target and let the running ones finish (each ends in a
+// recorded state either way); a second signal ends the process at once.
+std::atomic<bool> g_interrupted{false};
+
+void OnSignal(int) { g_interrupted = true; }
+
+void CatchInterrupts() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Sleeps `d`, or less when interrupted.
+void Bake(Millis d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (!g_interrupted && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 Status RunFleet(Session& s, const std::string& command, const FleetOptions& o) {
   BELLOWS_ASSIGN_OR_RETURN(FleetFile file, LoadFleetFile(TargetsPath(s, o)));
   BELLOWS_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets, GatherTargets(s, file));
@@ -291,6 +315,8 @@ Status RunFleet(Session& s, const std::string& command, const FleetOptions& o) {
     BELLOWS_ASSIGN_OR_RETURN(writer, FleetRunWriter::Open(path, run, resume));
   }
 
+  CatchInterrupts();
+  limits.interrupt = &g_interrupted;
   FleetScheduler scheduler(limits, servers);
   if (command == "complete") {
     BELLOWS_TRY(CheckExpanded(c, targets, selected, limits, servers, reports));
@@ -313,7 +339,8 @@ Status RunFleet(Session& s, const std::string& command, const FleetOptions& o) {
         if (done.bake.count() > 0) {
           progress.Note("wave " + done.name + " done; baking " + FormatDuration(done.bake) +
                         " before wave " + next.name);
-          std::this_thread::sleep_for(done.bake);
+          Bake(done.bake);
+          if (g_interrupted) return BELLOWS_ERR(kNotRestored, "interrupted while baking");
         }
         if (health.empty()) return Status::Ok();
         setenv("BELLOWS_FLEET_WAVE", done.name.c_str(), 1);

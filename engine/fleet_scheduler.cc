@@ -49,6 +49,9 @@ FleetOutcome FleetScheduler::Run(const std::vector<FleetWave>& waves, const Job&
     // this worker (queue empty or the run stopped). Called with `mu` held.
     auto next = [&](std::unique_lock<std::mutex>& lock) -> std::optional<size_t> {
       for (;;) {
+        if (limits_.interrupt != nullptr && *limits_.interrupt && out.stopped.ok())
+          out.stopped = BELLOWS_ERR(kNotRestored, "interrupted")
+                            .WithHint("run the same command again to do what is left");
         if (!out.stopped.ok() || queue.empty()) return std::nullopt;
         for (auto it = queue.begin(); it != queue.end(); ++it) {
           if (per_server[server_of_[*it]] >= limits_.per_server) continue;

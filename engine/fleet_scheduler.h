@@ -3,6 +3,7 @@
 // `per_server` per server, no new job once `max_failures` failed, and a wave with a failure
 // stops the waves after it. Between waves: the bake time, then the health check.
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@ struct FleetLimits {
   int parallel = 1;
   int per_server = 1;
   int max_failures = 1;
+  // Set (by a signal handler) to start no new target; running ones finish.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct FleetWave {

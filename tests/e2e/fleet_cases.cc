@@ -28,7 +28,7 @@ void WriteFleetProject(Project& p) {
 void WriteTargets(const Project& p, const std::vector<FleetEntry>& targets,
                   const std::string& extra) {
   std::ofstream f(p.dir() + "/bellows.fleet.yaml");
-  f << "targets:\n";
+  if (!targets.empty()) f << "targets:\n";
   for (const FleetEntry& t : targets) {
     f << "  - id: " << t.id << "\n";
     if (!t.url.empty()) f << "    url: \"" << t.url << "\"\n";

@@ -201,6 +201,41 @@ TEST_CASE("a killed fleet run resumes where it stopped; a changed directory is r
   CHECK(Applied(p, "t079").size() == 6);
 }
 
+TEST_CASE("an interrupted fleet run finishes its running targets and starts no new one") {
+  Project p;
+  WriteFleetProject(p);
+  WriteTargets(p, Tenants(p, 80));
+  std::string inner = ShellQuote(BELLOWS_BIN) +
+                      " --dir migrations fleet apply --parallel 1 --format json > out.json "
+                      "2>/dev/null & echo $! > pid; wait $!; echo $? > rc";
+  std::string cmd = "cd " + ShellQuote(p.dir()) + " && (sh -c " + ShellQuote(inner) + " &)";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto lines = [&] {
+    std::string text = ReadAll(p.dir() + "/bellows.fleet.yaml.run");
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  while (lines() < 6 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(kill(std::stoi(ReadAll(p.dir() + "/pid")), SIGINT) == 0);
+  while (ReadAll(p.dir() + "/rc").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(std::stoi(ReadAll(p.dir() + "/rc")) == 6);
+  nlohmann::json report = nlohmann::json::parse(ReadAll(p.dir() + "/out.json"));
+  CHECK(report["stopped"] == "interrupted");
+  long ok = report["totals"]["ok"];
+  CHECK(ok >= 5);
+  CHECK(report["totals"]["failed"] == 0);
+  CHECK(ok + report["totals"]["not_started"].get<long>() == 80);
+  for (const auto& [id, t] : TargetsOf(report)) {
+    if (t["result"] == "ok") CHECK_MESSAGE(Applied(p, id).size() == 5, id);
+    if (t["result"] == "not_started") CHECK_MESSAGE(!fs::exists(TenantDb(p, id)), id);
+  }
+  Run rest = Fleet(p, "apply --format json");
+  REQUIRE_MESSAGE(rest.exit_code == 0, (rest.out + rest.err));
+  CHECK(JsonOf(rest)["totals"]["done_earlier"] == ok);
+}
+
 TEST_CASE("fleet complete is refused until every target is expanded with the same batch") {
   Project p;
   WriteFleetProject(p);

@@ -33,3 +33,30 @@ TEST_CASE("fleet on 20 PostgreSQL databases: waves, per-server limit, expand and
 }
 
 }  // namespace bellows::pgtest
+
+namespace bellows::pgtest {
+
+TEST_CASE("fleet takes its targets from a tenants table") {
+  PgDb registry, eu1, eu2, us1;
+  PgConn reg(registry.url());
+  reg.Must("CREATE TABLE tenants (id text PRIMARY KEY, url text NOT NULL, region text)");
+  reg.Must("INSERT INTO tenants VALUES ('eu1', '" + eu1.url() + "', 'eu'), ('eu2', '" + eu2.url() +
+           "', 'eu'), ('us1', '" + us1.url() + "', 'us')");
+  e2e::Project p;
+  e2e::WriteFleetProject(p);
+  e2e::WriteTargets(p, {},
+                    "targets_query:\n  url_env: REGISTRY_URL\n  sql: SELECT id, url, region FROM "
+                    "tenants ORDER BY id\n");
+  std::map<std::string, std::string> env = {{"REGISTRY_URL", registry.url()}};
+  e2e::Run run = e2e::Fleet(p, "apply --select region=eu --format json", env);
+  REQUIRE_MESSAGE(run.exit_code == 0, (run.out + run.err));
+  auto targets = e2e::TargetsOf(e2e::JsonOf(run));
+  CHECK(targets.size() == 2);
+  CHECK(targets["eu2"]["version_after"] == "5");
+  CHECK(targets["eu2"]["labels"]["region"] == "eu");
+  PgConn eu(eu1.url()), us(us1.url());
+  CHECK(eu.Query("SELECT name FROM items ORDER BY id") == Table{{"apple"}, {"pear"}});
+  CHECK(us.Query("SELECT count(*) FROM pg_tables WHERE tablename = 'items'") == Table{{"0"}});
+}
+
+}  // namespace bellows::pgtest
