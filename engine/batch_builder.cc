@@ -165,6 +165,25 @@ void BatchBuilder::Warn(std::string message) {
                            message);
 }
 
+Status BatchBuilder::CheckCopyConsent(const Step& step, const RenderedStep& rendered) const {
+  if (rendered.cost != "copy" || direct() || current_op_ == nullptr || current_op_->AllowCopy())
+    return Status::Ok();
+  std::string table = std::visit(
+      [](const auto& s) -> std::string {
+        if constexpr (requires { std::string(s.table); }) {
+          return s.table;
+        } else {
+          return "";
+        }
+      },
+      step);
+  if (table.empty() || new_tables_.count(table) > 0) return Status::Ok();  // empty: nothing to copy
+  return Error(Code::kInvalid, std::string(dialect().Name()) + " would copy table " + table +
+                                   " to " + DescribeStep(step) + ": " + rendered.lock)
+      .WithHint("add allow_copy: true to the operation to accept the copy (writes to " + table +
+                " wait for it), or run it in a maintenance window");
+}
+
 Status BatchBuilder::Emit(Phase phase, const Step& step, const std::optional<Step>& inverse,
                           bool destructive, int migration, const std::string& op) {
   Result<RenderedStep> forward = dialect().Render(step, physical_);
@@ -172,6 +191,7 @@ Status BatchBuilder::Emit(Phase phase, const Step& step, const std::optional<Ste
     Status s = forward.status();
     return s.With(op.empty() ? DescribeStep(step) : op);
   }
+  BELLOWS_TRY(CheckCopyConsent(step, *forward));
   if (const auto* raw = std::get_if<steps::RawSql>(&step)) {
     LexOptions lex = dialect().SqlSplitOptions().lex;
     for (const std::string& sql : raw->statements) ApplyDdl(sql, lex, physical_);

@@ -117,6 +117,9 @@ class BatchBuilder {
   };
 
   TableMap& Map(std::string_view table);
+  // A step whose rendering copies an existing table (cost "copy") needs the operation's
+  // allow_copy: true; kInvalid naming the step and its lock otherwise.
+  Status CheckCopyConsent(const Step& step, const RenderedStep& rendered) const;
   Status Emit(Phase phase, const Step& step, const std::optional<Step>& inverse, bool destructive,
               int migration, const std::string& op);
   VersionSpec BuildVersion() const;

@@ -42,6 +42,10 @@ class Operation {
   // True when completing it destroys data (a later rollback needs the data back).
   virtual bool Destructive() const { return false; }
 
+  // allow_copy: true. A step that would copy or rewrite an existing table (the plan's cost
+  // "copy") is planned only with it (SPEC 4.3).
+  virtual bool AllowCopy() const { return false; }
+
   // Dialects this operation is limited to (a raw dialect type, a per-dialect map missing an
   // entry); empty = every dialect.
   virtual std::vector<std::string> Dialects() const { return {}; }

@@ -149,6 +149,12 @@ Result<RenderedStep> SqliteDialect::Render(const Step& step, const Schema& physi
           [&](const steps::AddColumn& s) -> Result<RenderedStep> {
             BELLOWS_ASSIGN_OR_RETURN(const Table* t, table(s.table));
             const Column& c = s.column;
+            if (c.identity)
+              return BELLOWS_ERR(kUnsupported,
+                                 "sqlite: table " + s.table +
+                                     " cannot gain an identity column: SQLite's only identity "
+                                     "is the INTEGER PRIMARY KEY of a new table")
+                  .WithHint("create a new table with the identity column and copy the rows");
             bool native =
                 !c.identity && IsConstantDefault(c.default_expr) &&
                 (c.nullable || (c.default_expr && Upper(Trim(*c.default_expr)) != "NULL")) &&

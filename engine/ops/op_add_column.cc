@@ -41,16 +41,15 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
     BELLOWS_TRY(CheckExpression(b, old != nullptr ? *old : *t, up, "up"));
   }
   const bool is_new = b.IsNew(table_);
-  if (col.identity && !is_new) {
-    // SPEC 4.3 allows it with allow_copy; no adapter can do it yet (SQLite's only identity is
-    // the rowid alias, which an existing table cannot gain).
+  if (col.identity && !is_new && !allow_copy_) {
+    // SPEC 4.3: the column is filled by rewriting the table, which only allow_copy accepts.
     return b
-        .Error(Code::kUnsupported,
-               "adding an identity column to an existing table is not supported")
-        .WithHint(allow_copy_
-                      ? "create a new table with the identity column and copy the rows in an sql "
-                        "operation"
-                      : "it would rewrite the table; create a new table and copy the rows instead");
+        .Error(Code::kInvalid,
+               "adding an identity column to an existing table rewrites the table, blocking "
+               "writes for O(rows)")
+        .WithHint(
+            "add allow_copy: true to accept that (PostgreSQL and MySQL/MariaDB), or create "
+            "a new table with the identity column and copy the rows");
   }
   const std::string ptable = b.PhysicalTable(table_);
 
@@ -60,7 +59,9 @@ Status AddColumnOp::Plan(BatchBuilder& b) const {
     if (c.kind == ConstraintKind::kCheck) BELLOWS_TRY(CheckExpression(b, *t, c.check, "check"));
   }
 
-  if (is_new) {
+  // An identity column (allow_copy) is added in place: the server numbers the rows as it
+  // rewrites the table, and the old version, which does not name it, keeps working.
+  if (is_new || col.identity) {
     BELLOWS_TRY(b.Expand(steps::AddColumn{ptable, col}, Step(steps::DropColumn{ptable, col.name})));
     for (const Constraint& c : constraints) {
       auto [step, inverse] = AddConstraintStep(b, ptable, c, false);

@@ -16,6 +16,7 @@ class AddColumnOp final : public Operation {
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "add_column"; }
   std::string Label() const override { return "add_column " + table_ + "." + column_.name; }
+  bool AllowCopy() const override { return allow_copy_; }
   Status Plan(BatchBuilder& b) const override;
   std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
                                                    std::string* why) const override;

@@ -17,6 +17,7 @@ class AlterColumnOp final : public Operation {
   static Result<OperationPtr> Parse(const Node& fields);
   std::string_view Kind() const override { return "alter_column"; }
   std::string Label() const override { return "alter_column " + table_ + "." + column_; }
+  bool AllowCopy() const override { return allow_copy_; }
   Status Plan(BatchBuilder& b) const override;
   std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
                                                    std::string* why) const override;

@@ -38,6 +38,7 @@ Result<OperationPtr> CreateConstraintOp::Parse(const Node& fields) {
   FieldReader r(fields, "create_constraint");
   BELLOWS_TRY(r.String("table", &op->table_, true));
   BELLOWS_TRY(op->ReadFields(r));
+  BELLOWS_TRY(r.Bool("allow_copy", &op->allow_copy_));
   r.Declare("up");
   r.Declare("down");
   if (fields.Find("up") != nullptr || fields.Find("down") != nullptr) {
@@ -170,6 +171,7 @@ nlohmann::json CreateConstraintOp::ToJson() const {
     if (!on_update_.empty()) ref["on_update"] = on_update_;
     j["references"] = ref;
   }
+  if (allow_copy_) j["allow_copy"] = true;
   return OpJson(Kind(), j);
 }
 

@@ -20,6 +20,7 @@ class CreateConstraintOp final : public Operation {
                                               const Node& node);
   std::string_view Kind() const override { return "create_constraint"; }
   std::string Label() const override { return "create_constraint " + name_ + " on " + table_; }
+  bool AllowCopy() const override { return allow_copy_; }
   Status Plan(BatchBuilder& b) const override;
   std::optional<std::vector<OperationPtr>> Inverse(const Schema& before,
                                                    std::string* why) const override;
@@ -36,6 +37,7 @@ class CreateConstraintOp final : public Operation {
   std::string ref_table_;
   std::vector<std::string> ref_columns_;
   std::string on_delete_, on_update_;
+  bool allow_copy_ = false;
 };
 
 }  // namespace bellows

@@ -173,7 +173,7 @@ void HostileNamesLifecycle(FormatTarget& t, char quote) {
               "  - create_constraint: {table: " +
               Yaml(kTable) + ", name: " + Yaml(kCheck) +
               ", type: check, check: " + Yaml(q(kNumber) + " IS NULL OR " + q(kNumber) + " >= 0") +
-              "}\n"
+              ", allow_copy: true}\n"
               "  - create_constraint: {table: " +
               Yaml(kTable) + ", name: " + Yaml(kUnique) + ", type: unique, columns: [" +
               Yaml(kText) +

@@ -96,7 +96,7 @@ const Case kCases[] = {
   {"RW006", "sqlite", false, "sql", "ALTER TABLE users ADD COLUMN x integer;"},
   {"RW007", "sqlite", true, "yaml", "operations:\n  - alter_column: {table: users, column: age, type: bigint, up: age, down: age}\n"},
   {"RW007", "sqlite", false, "yaml", "operations:\n  - add_column: {table: users, column: {name: nick, type: text}}\n"},
-  {"RW007", "mysql", true, "yaml", "operations:\n  - create_constraint: {table: users, name: users_age_pos, type: check, check: age > 0}\n"},
+  {"RW007", "mysql", true, "yaml", "operations:\n  - create_constraint: {table: users, name: users_age_pos, type: check, check: age > 0, allow_copy: true}\n"},
   {"RW007", "mysql", false, "yaml", "operations:\n  - add_column: {table: users, column: {name: nick, type: text}}\n"},
   {"RW008", "postgres", true, "sql", "ALTER TABLE orders DROP CONSTRAINT orders_pkey;"},
   {"RW008", "postgres", false, "sql", "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"},

@@ -129,7 +129,14 @@ TEST_CASE("review: an identity column cannot be added to an existing table") {
           "integer, identity: true}}\n");
   Run r = p.Bellows("apply");
   CHECK(r.exit_code == 4);
-  CHECK(Has(r.err, "not supported"));
+  CHECK(Has(r.err, "cannot gain an identity column"));
+  p.Write("0002_a.yaml",
+          "operations:\n  - add_column: {table: users, column: {name: n, type: integer, identity: "
+          "true}}\n");
+  Run without = p.Bellows("apply");
+  CHECK(without.exit_code == 4);
+  CHECK(Has(without.err, "rewrites the table"));
+  CHECK(Has(without.err, "allow_copy: true"));
 }
 
 TEST_CASE("review: a comment-only alter_column changes no data and needs no shadow") {

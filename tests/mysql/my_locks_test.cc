@@ -123,3 +123,51 @@ TEST_CASE("mysql: a second runner waits for the first, then reports it by name")
 }
 
 }  // namespace bellows::mytest
+
+namespace bellows::mytest {
+
+TEST_CASE("mysql: a step that copies an existing table needs allow_copy: true") {
+  MyProject my;
+  my.project.Write("0001_things.yaml", R"yaml(operations:
+  - create_table:
+      table: things
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: qty, type: integer}
+)yaml");
+  MustRun(my.project, "apply");
+  MyConn conn(my.db.url());
+  conn.Must("INSERT INTO things VALUES (1, 5), (2, 7)");
+  my.project.Write("0002_check.yaml",
+                   "operations:\n  - create_constraint: {table: things, name: qty_positive, "
+                   "type: check, check: qty > 0}\n");
+  e2e::Run refused = my.project.Bellows("apply");
+  CHECK(refused.exit_code == 4);
+  CHECK(e2e::Has(refused.err, "0002_check.yaml:2:"));
+  CHECK(e2e::Has(refused.err, "would copy table things"));
+  CHECK(e2e::Has(refused.err, "allow_copy: true"));
+  CHECK(conn.Query("SELECT COUNT(*) FROM information_schema.CHECK_CONSTRAINTS WHERE "
+                   "CONSTRAINT_SCHEMA = DATABASE()") == Table{{"0"}});
+  // The plan says it copies; with consent it runs.
+  my.project.Write("0002_check.yaml",
+                   "operations:\n  - create_constraint: {table: things, name: qty_positive, "
+                   "type: check, check: qty > 0, allow_copy: true}\n");
+  e2e::Run plan = my.project.Bellows("plan");
+  REQUIRE(plan.exit_code == 0);
+  CHECK(e2e::Has(plan.out, "copy"));
+  CHECK(e2e::Has(plan.out, "/*bellows:copy*/ ALTER TABLE"));
+  MustRun(my.project, "apply");
+  CHECK(!conn.Exec("INSERT INTO things VALUES (3, -1)").empty());
+  // An identity column cannot be added to an existing table on MySQL/MariaDB yet: refused
+  // before anything runs.
+  my.project.Write("0003_serial.yaml",
+                   "operations:\n  - add_column: {table: things, column: {name: serial, type: "
+                   "bigint, identity: true, unique: true}, allow_copy: true}\n");
+  e2e::Run identity = my.project.Bellows("apply");
+  CHECK(identity.exit_code == 4);
+  CHECK(e2e::Has(identity.err, "cannot add an AUTO_INCREMENT column to an existing table"));
+  CHECK(conn.Query("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                   "DATABASE() AND TABLE_NAME = 'things'") == Table{{"2"}});
+}
+
+}  // namespace bellows::mytest

@@ -47,7 +47,7 @@ operations:
         - {name: reviewer_id, type: integer}
         - {name: body, type: text}
   - create_index: {name: users_name_idx, table: users, columns: [name]}
-  - create_constraint: {table: users, name: users_name_nonempty, type: check, check: "length(name) > 0"}
+  - create_constraint: {table: users, name: users_name_nonempty, type: check, check: "length(name) > 0", allow_copy: true}
 )yaml";
 
 const Table kUserColumns = {{"id"}, {"name"}, {"email"}, {"nickname"}, {"score"}, {"status"}};
@@ -671,7 +671,7 @@ TEST_CASE("mysql lifecycle: drop_index") {
 TEST_CASE("mysql lifecycle: create_constraint check, unique and foreign_key") {
   RunCase(
       {R"yaml(operations:
-  - create_constraint: {table: notes, name: notes_body_short, type: check, check: "length(body) < 20"}
+  - create_constraint: {table: notes, name: notes_body_short, type: check, check: "length(body) < 20", allow_copy: true}
   - create_constraint: {table: users, name: users_email_uniq, type: unique, columns: [email]}
   - create_constraint:
       table: notes
@@ -862,7 +862,7 @@ operations:
       table: accounts
       column: {name: currency, type: varchar(3), nullable: false, default: "'EUR'"}
       up: "'EUR'"
-  - create_constraint: {table: accounts, name: accounts_owner_nonempty, type: check, check: "length(owner) > 0"}
+  - create_constraint: {table: accounts, name: accounts_owner_nonempty, type: check, check: "length(owner) > 0", allow_copy: true}
   - rename_column: {table: accounts, from: owner, to: holder}
   - drop_column: {table: accounts, column: legacy}
   - create_index: {name: accounts_currency_idx, table: accounts, columns: [currency]}

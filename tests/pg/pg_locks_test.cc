@@ -146,3 +146,45 @@ TEST_CASE("postgres: a second runner waits for the first, then reports it by nam
 }
 
 }  // namespace bellows::pgtest
+
+namespace bellows::pgtest {
+
+TEST_CASE("postgres: an identity column on an existing table needs allow_copy: true") {
+  PgProject pg;
+  pg.project.Write("0001_things.yaml", R"yaml(operations:
+  - create_table:
+      table: things
+      columns:
+        - {name: code, type: varchar(10), primary_key: true}
+        - {name: qty, type: integer}
+)yaml");
+  MustRun(pg.project, "apply");
+  PgConn conn(pg.db.url());
+  conn.Must("INSERT INTO things VALUES ('a', 5), ('b', 7)");
+  const std::string op =
+      "operations:\n  - add_column: {table: things, column: {name: serial, type: bigint, "
+      "identity: true, unique: true}";
+  pg.project.Write("0002_serial.yaml", op + "}\n");
+  e2e::Run refused = pg.project.Bellows("start");
+  CHECK(refused.exit_code == 4);
+  CHECK(e2e::Has(refused.err, "rewrites the table"));
+  CHECK(e2e::Has(refused.err, "allow_copy: true"));
+  CHECK(conn.Query("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                   "'public' AND table_name = 'things'") == Table{{"2"}});
+
+  pg.project.Write("0002_serial.yaml", op + ", allow_copy: true}\n");
+  e2e::Run plan = pg.project.Bellows("plan");
+  REQUIRE(plan.exit_code == 0);
+  CHECK(e2e::Has(plan.out, "ACCESS EXCLUSIVE for O(rows)"));
+  MustRun(pg.project, "start");
+  // The old version does not name the column; its inserts are numbered too.
+  conn.Must("INSERT INTO things (code, qty) VALUES ('c', 9)");
+  PgConn next(pg.db.url(), Latest(pg.project));
+  CHECK(next.Query("SELECT code, serial FROM things ORDER BY serial") ==
+        Table{{"a", "1"}, {"b", "2"}, {"c", "3"}});
+  MustRun(pg.project, "complete");
+  CHECK(conn.Query("SELECT code, serial FROM things ORDER BY code") ==
+        Table{{"a", "1"}, {"b", "2"}, {"c", "3"}});
+}
+
+}  // namespace bellows::pgtest
