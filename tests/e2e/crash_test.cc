@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/e2e/harness.h"
+#include "tests/e2e/kill_cases.h"
 
 namespace bellows::e2e {
 
@@ -176,6 +177,52 @@ TEST_CASE("crash: apply of the shop example killed anywhere is finished by the n
           Table{{"13"}});
   }
   CHECK(crashes >= 3);
+}
+
+}  // namespace bellows::e2e
+
+namespace bellows::e2e {
+
+TEST_CASE(
+    "crash: create_constraint, rename_table, drop_table and sql killed after every record "
+    "resume") {
+  auto setup = [](Project& p) {
+    WriteOtherOpsBase(p);
+    REQUIRE(p.Bellows("apply").exit_code == 0);
+    WriteOtherOps(p);
+  };
+  auto started = [&](Project& p) {
+    setup(p);
+    REQUIRE(p.Bellows("start").exit_code == 0);
+  };
+  Project before, completed;
+  setup(before);
+  started(completed);
+  REQUIRE(completed.Bellows("complete").exit_code == 0);
+  REQUIRE(Observable(completed) != Observable(before));
+  Project expanded;
+  started(expanded);
+  int start = 0;
+  for (int n = 1; n < 100; ++n) {
+    CAPTURE(n);
+    Project p;
+    setup(p);
+    Run r = p.Bellows("start", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    ++start;
+    Run status = p.Bellows("status");
+    // Killed before its last record, start resumes; after it, the batch is already expanded.
+    if (Has(status.out, "is starting")) REQUIRE(p.Bellows("start").exit_code == 0);
+    CHECK(Has(p.Bellows("status").out, "is expanded"));
+    CHECK(Observable(p) == Observable(expanded));
+  }
+  const int complete = KillEverywhere(started, "complete", "completing", Observable(completed));
+  const int rollback = KillEverywhere(started, "rollback", "rolling_back", Observable(before));
+  MESSAGE("runs killed: start " << start << ", complete " << complete << ", rollback " << rollback);
+  CHECK(start >= 2);
+  CHECK(complete >= 2);
+  CHECK(rollback >= 2);
 }
 
 }  // namespace bellows::e2e

@@ -143,8 +143,9 @@ bool Has(const std::string& text, const std::string& part) {
 Table Observable(const Project& p) {
   Db db(p.db_path());
   Table out = SchemaSql(db);
-  for (const auto& t : db.Query(
-           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%'")) {
+  for (const auto& t :
+       db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'bellows_%' "
+                "ORDER BY name")) {
     for (const auto& r : db.Query("SELECT * FROM \"" + t[0] + "\" ORDER BY rowid")) {
       std::vector<std::string> tagged = {t[0]};
       tagged.insert(tagged.end(), r.begin(), r.end());

@@ -79,7 +79,8 @@ std::string ShellQuote(const std::string& s);
 std::string SqlString(const std::string& s);
 std::string ExamplesDir();
 bool Has(const std::string& text, const std::string& part);
-// The schema (without state tables) and every row of the user tables: what a run that crashed
+// The schema (without state tables) and every row of the user tables, tables by name (a
+// rebuilt table moves to the end of sqlite_schema): what a run that crashed
 // and resumed must leave exactly as a clean run does.
 Table Observable(const Project& p);
 // Rows of a table as text, in insertion (rowid) order.

@@ -152,4 +152,56 @@ void WritersThroughKilledStart(const std::vector<int>& kill_after, const std::st
   }
 }
 
+// The operations the accounts migration of the crash tests leaves out: a check, a unique and a
+// foreign key added, a table renamed, one dropped, and raw SQL with its down section. Their
+// tables and rows come first (0001, 0002, applied); 0003 is the migration killed.
+inline void WriteOtherOpsBase(Project& p) {
+  p.Write("0001_pets.yaml", R"yaml(operations:
+  - create_table:
+      table: owners
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: name, type: varchar(50), nullable: false}
+  - create_table:
+      table: pets
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: owner_id, type: integer}
+        - {name: name, type: varchar(50), nullable: false}
+  - create_table:
+      table: oldname
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: v, type: integer}
+  - create_table:
+      table: scratch
+      columns:
+        - {name: id, type: integer, primary_key: true}
+)yaml");
+  p.Write("0002_seed.sql", R"sql(INSERT INTO owners (id, name) VALUES (1, 'ann'), (2, 'bob');
+INSERT INTO pets (id, owner_id, name) VALUES (1, 1, 'rex'), (2, 2, 'tom'), (3, NULL, 'stray');
+INSERT INTO oldname (id, v) VALUES (1, 10), (2, 20);
+INSERT INTO scratch (id) VALUES (1);
+)sql");
+}
+inline void WriteOtherOps(Project& p) {
+  p.Write("0003_other_ops.yaml",
+          R"yaml(description: the operations the accounts migration leaves out, for the crash matrix
+operations:
+  - create_constraint: {table: pets, name: pets_name_nonempty, type: check, check: "name <> ''", allow_copy: true}
+  - create_constraint: {table: owners, name: owners_name_uniq, type: unique, columns: [name]}
+  - create_constraint:
+      table: pets
+      name: pets_owner_fkey
+      type: foreign_key
+      columns: [owner_id]
+      references: {table: owners, columns: [id]}
+  - rename_table: {from: oldname, to: newname}
+  - drop_table: {table: scratch}
+  - sql:
+      up: "INSERT INTO owners (id, name) VALUES (100, 'sql-added')"
+      down: "DELETE FROM owners WHERE id = 100"
+)yaml");
+}
+
 }  // namespace bellows::e2e
