@@ -294,6 +294,9 @@ Result<RenderedStep> PostgresDialect::Render(const Step& step, const Schema& phy
             RenderedStep r;
             r.transactional = false;
             r.sql = {"DROP INDEX CONCURRENTLY IF EXISTS " + name};
+            // Run again after a crash, it drops what is left (an index a killed CONCURRENTLY
+            // drop left INVALID too) or finds nothing: found by the crash matrix.
+            r.idempotent = true;
             r.patient = {0};
             r.lock = "SHARE UPDATE EXCLUSIVE (reads and writes go on)";
             r.cost = "catalog";

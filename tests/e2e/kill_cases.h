@@ -153,7 +153,8 @@ void WritersThroughKilledStart(const std::vector<int>& kill_after, const std::st
 }
 
 // The operations the accounts migration of the crash tests leaves out: a check, a unique and a
-// foreign key added, a table renamed, one dropped, and raw SQL with its down section. Their
+// foreign key added, a table renamed, one dropped, raw SQL with its down section, an index and
+// a constraint dropped, a table created. Their
 // tables and rows come first (0001, 0002, applied); 0003 is the migration killed.
 inline void WriteOtherOpsBase(Project& p) {
   p.Write("0001_pets.yaml", R"yaml(operations:
@@ -168,6 +169,9 @@ inline void WriteOtherOpsBase(Project& p) {
         - {name: id, type: integer, primary_key: true}
         - {name: owner_id, type: integer}
         - {name: name, type: varchar(50), nullable: false}
+      constraints:
+        - {name: pets_id_positive, type: check, check: "id > 0"}
+  - create_index: {name: pets_name_idx, table: pets, columns: [name]}
   - create_table:
       table: oldname
       columns:
@@ -198,6 +202,13 @@ operations:
       references: {table: owners, columns: [id]}
   - rename_table: {from: oldname, to: newname}
   - drop_table: {table: scratch}
+  - drop_index: {name: pets_name_idx}
+  - drop_constraint: {table: pets, name: pets_id_positive}
+  - create_table:
+      table: tags
+      columns:
+        - {name: id, type: integer, primary_key: true}
+        - {name: pet_id, type: integer, nullable: false, references: {table: pets, column: id}}
   - sql:
       up: "INSERT INTO owners (id, name) VALUES (100, 'sql-added')"
       down: "DELETE FROM owners WHERE id = 100"
