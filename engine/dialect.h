@@ -24,6 +24,8 @@ enum class Capability {
   kConcurrentIndex,      // CREATE INDEX CONCURRENTLY (outside a transaction)
   kUniqueConstraints,    // named UNIQUE constraints apart from indexes (PostgreSQL); elsewhere
                          // a unique constraint is a unique index
+  kSingleWriter,         // one write lock for the whole database (SQLite): a transaction that
+                         // runs several steps blocks no more than the steps one by one
 };
 
 // A query that must return no rows; when it returns one, the step fails with `message`

@@ -111,59 +111,86 @@ Status Executor::RunStatements(const RenderedStep& r) {
 }
 
 Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool undo) {
+  std::vector<std::vector<StepRow*>> one = {group};
+  BELLOWS_ASSIGN_OR_RETURN(size_t ran, RunGroups(batch, one, undo));
+  (void)ran;
+  return Status::Ok();
+}
+
+Result<size_t> Executor::RunGroups(long long batch, std::vector<std::vector<StepRow*>>& groups,
+                                   bool undo) {
   auto started = Clock::now();
-  for (StepRow* row : group) {
-    nlohmann::json e = Event(undo ? "undo_started" : "step_started");
-    e["batch"] = batch;
-    e["seq"] = row->step.seq;
-    e["kind"] = row->step.kind;
-    e["description"] = row->step.description;
-    e["migration"] = row->migration_version;
-    Emit(e);
-  }
   auto rendered = [&](StepRow* row) -> const RenderedStep& {
     return undo ? *row->step.inverse : row->step.forward;
   };
-  for (StepRow* row : group) {
+  size_t announced = 0;  // groups whose step_started events went out (a retry repeats none)
+  auto announce = [&](size_t g) {
+    if (g < announced) return;
+    announced = g + 1;
+    for (StepRow* row : groups[g]) {
+      nlohmann::json e = Event(undo ? "undo_started" : "step_started");
+      e["batch"] = batch;
+      e["seq"] = row->step.seq;
+      e["kind"] = row->step.kind;
+      e["description"] = row->step.description;
+      e["migration"] = row->migration_version;
+      Emit(e);
+    }
+  };
+  // Statements that must run outside the transaction: only a single group has them (the
+  // executor merges groups without).
+  for (StepRow* row : groups.front()) {
     for (const std::string& sql : rendered(row).outside_before) BELLOWS_TRY(conn_.Execute(sql));
   }
-  Status s = WithRetries("step " + std::to_string(group.front()->step.seq), [&]() -> Status {
-    Status st = conn_.Begin();
-    if (st.ok()) st = lock_.Touch(conn_);
-    for (StepRow* row : group) {
-      if (!st.ok()) break;
-      st = RunStatements(rendered(row));
-      if (!st.ok()) {
-        st.WithStep(std::to_string(row->step.seq) + " " + row->step.description);
-        break;
-      }
-      st = state_.SetStepStatus(batch, row->step.seq, undo ? kUndone : kDone, "");
-    }
-    if (st.ok()) st = conn_.Commit();
-    if (!st.ok()) {
-      Status ignored = conn_.Rollback();
-      (void)ignored;
-    }
-    return st;
-  });
-  for (StepRow* row : group) {
+  size_t ran = 0;
+  Status s =
+      WithRetries("step " + std::to_string(groups.front().front()->step.seq), [&]() -> Status {
+        auto begun = Clock::now();
+        ran = 0;
+        Status st = conn_.Begin();
+        if (st.ok()) st = lock_.Touch(conn_);
+        for (size_t g = 0; g < groups.size() && st.ok(); ++g) {
+          announce(g);
+          for (StepRow* row : groups[g]) {
+            st = RunStatements(rendered(row));
+            if (!st.ok()) {
+              st.WithStep(std::to_string(row->step.seq) + " " + row->step.description);
+              break;
+            }
+            st = state_.SetStepStatus(batch, row->step.seq, undo ? kUndone : kDone, "");
+            if (!st.ok()) break;
+          }
+          if (!st.ok()) break;
+          ran = g + 1;
+          if (Clock::now() - begun >= options_.group_budget) break;
+        }
+        if (st.ok()) st = conn_.Commit();
+        if (!st.ok()) {
+          Status ignored = conn_.Rollback();
+          (void)ignored;
+        }
+        return st;
+      });
+  for (StepRow* row : groups.front()) {
     for (const std::string& sql : rendered(row).outside_after) {
       Status after = conn_.Execute(sql);
       if (s.ok() && !after.ok()) s = after;
     }
   }
   if (!s.ok()) return s;
-  for (StepRow* row : group) row->status = undo ? kUndone : kDone;
   Recorded();
   long long ms = std::chrono::duration_cast<Millis>(Clock::now() - started).count();
-  for (StepRow* row : group) {
-    nlohmann::json e = Event(undo ? "undo_finished" : "step_finished");
-    e["batch"] = batch;
-    e["seq"] = row->step.seq;
-    e["duration_ms"] = ms;
-    Emit(e);
+  for (size_t g = 0; g < ran; ++g) {
+    for (StepRow* row : groups[g]) {
+      row->status = undo ? kUndone : kDone;
+      nlohmann::json e = Event(undo ? "undo_finished" : "step_finished");
+      e["batch"] = batch;
+      e["seq"] = row->step.seq;
+      e["duration_ms"] = ms;
+      Emit(e);
+    }
   }
-  return Status::Ok();
+  return ran;
 }
 
 Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r,
@@ -335,16 +362,45 @@ Status Executor::Forward(long long batch, std::vector<StepRow>& steps, bool cont
       ++i;
       continue;
     }
-    std::vector<StepRow*> group = {&row};
-    size_t j = i + 1;
-    while (j < steps.size() && row.step.group != 0 && steps[j].step.group == row.step.group &&
-           steps[j].status != kDone && steps[j].step.forward.transactional &&
-           !steps[j].step.backfill) {
-      group.push_back(&steps[j]);
-      ++j;
+    // The group, then (single-writer databases) the groups after it that may share its
+    // transaction: transactional, nothing to run outside a transaction, in this half.
+    auto group_at = [&](size_t k, std::vector<StepRow*>* group) -> size_t {
+      const StepRow& first = steps[k];
+      group->push_back(&steps[k]);
+      size_t j = k + 1;
+      while (j < steps.size() && first.step.group != 0 && steps[j].step.group == first.step.group &&
+             steps[j].status != kDone && steps[j].step.forward.transactional &&
+             !steps[j].step.backfill) {
+        group->push_back(&steps[j]);
+        ++j;
+      }
+      return j;
+    };
+    auto mergeable = [&](const std::vector<StepRow*>& group) {
+      for (const StepRow* r : group) {
+        const RenderedStep& f = r->step.forward;
+        if (!f.outside_before.empty() || !f.outside_after.empty() || !f.patient.empty())
+          return false;
+      }
+      return true;
+    };
+    std::vector<std::vector<StepRow*>> groups(1);
+    std::vector<size_t> ends = {group_at(i, &groups[0])};
+    constexpr size_t kMaxGroups = 1000;
+    while (options_.group_budget.count() > 0 && mergeable(groups.back()) &&
+           groups.size() < kMaxGroups && ends.back() < steps.size()) {
+      const StepRow& n = steps[ends.back()];
+      bool next_in_half = (n.step.phase == Phase::kContract) == contract_half;
+      if (!next_in_half || n.status != kPending || n.step.backfill || !n.step.forward.transactional)
+        break;
+      std::vector<StepRow*> next;
+      size_t end = group_at(ends.back(), &next);
+      if (!mergeable(next)) break;
+      groups.push_back(std::move(next));
+      ends.push_back(end);
     }
-    BELLOWS_TRY(RunGroup(batch, group, false));
-    i = j;
+    BELLOWS_ASSIGN_OR_RETURN(size_t ran, RunGroups(batch, groups, false));
+    i = ends[ran - 1];
   }
   return Status::Ok();
 }

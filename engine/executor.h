@@ -24,6 +24,10 @@ struct ExecOptions {
   int lock_retries = 10;
   int batch_size = 1000;
   Millis batch_pause{0};
+  // Single-writer databases (SQLite): consecutive transactional step groups share one
+  // transaction until it has run this long, so that many small migrations do not pay a commit
+  // (and its fsyncs) each. 0: every group commits on its own.
+  Millis group_budget{0};
   // Testing aid (BELLOWS_FAULT_AFTER_STEP=N): the process kills itself with SIGKILL right
   // after its N-th state record commits. 0 = off.
   int fault_after = 0;
@@ -49,6 +53,9 @@ class Executor {
 
  private:
   Status RunGroup(long long batch, std::vector<StepRow*>& group, bool undo);
+  // Runs `groups` in order in one transaction, committing once `group_budget` has passed after
+  // a group (at least one group runs). Returns how many groups committed.
+  Result<size_t> RunGroups(long long batch, std::vector<std::vector<StepRow*>>& groups, bool undo);
   // `next`: the step that runs right after this one (forward, non-transactional, pending); it
   // is marked running in the same record as this step's done.
   Status RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r, bool undo,

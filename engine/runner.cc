@@ -141,6 +141,12 @@ Status Runner::Open() {
   // together must not race to create them.
   BELLOWS_TRY(Acquire());
   BELLOWS_TRY(state_.Ensure());
+  // One writer for the whole database: small steps share a transaction for up to 50 ms (the
+  // longest extra wait an application writer sees), so that a long directory of small
+  // migrations does not pay a commit each (decision 41).
+  if (conn_.dialect().Supports(Capability::kSingleWriter) &&
+      options_.exec.group_budget.count() == 0)
+    options_.exec.group_budget = Millis(50);
   exec_ = std::make_unique<Executor>(conn_, state_, *lock_, options_.exec, events_);
   return Status::Ok();
 }

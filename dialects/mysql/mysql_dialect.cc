@@ -18,6 +18,7 @@ bool MysqlDialect::Supports(Capability capability) const {
     case Capability::kNotValidConstraints:
     case Capability::kConcurrentIndex:
     case Capability::kUniqueConstraints:
+    case Capability::kSingleWriter:
       return false;
   }
   return false;

@@ -19,6 +19,8 @@ bool PostgresDialect::Supports(Capability capability) const {
     case Capability::kConcurrentIndex:
     case Capability::kUniqueConstraints:
       return true;
+    case Capability::kSingleWriter:
+      return false;
   }
   return false;
 }

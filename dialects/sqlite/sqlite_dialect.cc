@@ -8,7 +8,7 @@
 namespace bellows::sqlite {
 
 bool SqliteDialect::Supports(Capability capability) const {
-  return capability == Capability::kTransactionalDdl;
+  return capability == Capability::kTransactionalDdl || capability == Capability::kSingleWriter;
 }
 
 std::string SqliteDialect::QuoteIdentifier(std::string_view name) const {

@@ -226,3 +226,54 @@ TEST_CASE(
 }
 
 }  // namespace bellows::e2e
+
+namespace bellows::e2e {
+
+TEST_CASE("crash: many small migrations share transactions; a kill leaves whole migrations") {
+  // SQLite runs consecutive small steps in one transaction for up to 50 ms: a kill after any
+  // commit leaves a prefix of whole migrations, and the next apply does the rest.
+  auto setup = [](Project& p) {
+    for (int i = 1; i <= 300; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%04d_t%d.sql", i, i);
+      p.Write(name, "-- bellows:up\nCREATE TABLE t" + std::to_string(i) +
+                        " (id INTEGER PRIMARY KEY);\nINSERT INTO t" + std::to_string(i) +
+                        " VALUES (" + std::to_string(i) + ");\n-- bellows:down\nDROP TABLE t" +
+                        std::to_string(i) + ";\n");
+    }
+  };
+  Project clean;
+  setup(clean);
+  REQUIRE(clean.Bellows("apply").exit_code == 0);
+  for (int n : {1, 2, 3}) {
+    CAPTURE(n);
+    Project p;
+    setup(p);
+    Run r = p.Bellows("apply", Fault(n));
+    if (r.exit_code == 0) break;
+    REQUIRE(r.exit_code == kKilled);
+    {
+      Db db(p.db_path());
+      // Each table either exists with its row or not at all.
+      for (const auto& t : db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+                                    "name LIKE 't%'")) {
+        CHECK(db.Query("SELECT count(*) FROM " + t[0]) == Table{{"1"}});
+      }
+    }
+    Run resumed = p.Bellows("apply");
+    INFO(resumed.err);
+    REQUIRE(resumed.exit_code == 0);
+    CHECK(Observable(p) == Observable(clean));
+  }
+  // A failure in the middle undoes the whole batch: nothing of it is left.
+  Project failing;
+  setup(failing);
+  failing.Write("0150_t150.sql",
+                "-- bellows:up\nINSERT INTO missing VALUES (1);\n-- bellows:down\nSELECT 1;\n");
+  Run r = failing.Bellows("apply");
+  CHECK(r.exit_code == 1);
+  Db db(failing.db_path());
+  CHECK(db.Query("SELECT count(*) FROM sqlite_schema WHERE name LIKE 't%'") == Table{{"0"}});
+}
+
+}  // namespace bellows::e2e

@@ -276,8 +276,11 @@ TEST_CASE("review: a failed undo is resolved by hand with repair --resolve-faile
   p.Write("0002_a.sql",
           "-- bellows:up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n-- bellows:down\nDROP TABLE "
           "not_there;\n");
+  // no-transaction: 0002 commits before 0003 fails (in one transaction, SQLite would roll
+  // both back and there would be nothing to undo).
   p.Write("0003_b.sql",
-          "-- bellows:up\nINSERT INTO nowhere VALUES (1);\n-- bellows:down\nSELECT 1;\n");
+          "-- bellows:no-transaction\n-- bellows:up\nINSERT INTO nowhere VALUES (1);\n-- "
+          "bellows:down\nSELECT 1;\n");
   Run start = p.Bellows("start");
   CHECK(start.exit_code == 6);  // the undo of 0002 failed: not restored
   CHECK(Has(start.err, "no such table: not_there"));
