@@ -96,6 +96,11 @@ void CliEvents::Emit(const nlohmann::json& event) {
     std::cerr << "  lock wait: " << event.value("error", "") << "; retrying in "
               << event.value("wait_ms", 0LL) << "ms (attempt " << event.value("attempt", 0)
               << ")\n";
+  } else if (name == "reconnect") {
+    close_bar();
+    std::cerr << "  connection lost (" << event.value("error", "") << "); reconnected, retrying "
+              << "the batch (attempt " << event.value("attempt", 0) << " of "
+              << event.value("attempts", 0) << ")\n";
   } else if (name == "lock_wait") {
     close_bar();
     std::cerr << "waiting for the runner lock held by " << event.value("holder", "") << "\n";

@@ -194,6 +194,15 @@ class Connection {
   virtual Result<Schema> Introspect() = 0;
 
   virtual Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) = 0;
+
+  // After a failed statement, outside a transaction: whether the session still answers (a
+  // round trip). A file database is always there.
+  virtual bool Alive() { return true; }
+  // Replaces a lost session by a new one to the same database, set up as the first (lock
+  // timeout included). kUnsupported where a session cannot be lost.
+  virtual Status Reconnect() {
+    return BELLOWS_ERR(kUnsupported, "this database has no session to reconnect");
+  }
 };
 
 }  // namespace bellows

@@ -294,6 +294,9 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
   Backfiller backfiller(conn_, *row.step.backfill, options_.batch_size);
   BELLOWS_TRY(backfiller.Prepare(row.checkpoint));
   auto started = Clock::now();
+  // Reconnections in a row, without a committed batch between them.
+  constexpr int kReconnects = 3;
+  int reconnects = 0;
   for (;;) {
     bool finished = false;
     Status s = WithRetries("backfill of " + row.step.backfill->table, [&]() -> Status {
@@ -310,7 +313,27 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
       }
       return st;
     });
+    if (!s.ok() && s.code() != Code::kLockTimeout && reconnects < kReconnects && !conn_.Alive()) {
+      // The session is gone (a network cut, a DBA, a failover) but the runner lock's is not:
+      // the batch rolled back with it, so a new session redoes it from the checkpoint. The next
+      // attempt's lock check fails the run if the lock went too.
+      ++reconnects;
+      std::this_thread::sleep_for(Millis(500LL << (reconnects - 1)));
+      Status again = conn_.Reconnect();
+      if (again.ok()) {
+        nlohmann::json r = Event("reconnect");
+        r["batch"] = batch;
+        r["seq"] = row.step.seq;
+        r["attempt"] = reconnects;
+        r["attempts"] = kReconnects;
+        r["error"] = s.message();
+        Emit(r);
+        continue;
+      }
+      s.With("reconnecting failed too (" + again.message() + ")");
+    }
     if (!s.ok()) return s.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
+    reconnects = 0;
     backfiller.Committed();
     row.checkpoint = backfiller.Checkpoint();
     Recorded();

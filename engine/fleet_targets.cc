@@ -256,11 +256,12 @@ std::string ServerKey(std::string_view url) {
   std::string dialect = UrlDialect(url);
   if (dialect == "sqlite" || dialect.empty()) return std::string(url);
   size_t scheme = url.find("://");
-  size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t start = scheme == std::string_view::npos ? url.find(':') + 1 : scheme + 3;
+  // The userinfo runs to the last '@' (a password may hold '/', '?' or '@'), as masking reads it.
+  size_t at = url.rfind('@');
+  if (at != std::string_view::npos && at >= start) start = at + 1;
   size_t end = url.find_first_of("/?", start);
   std::string_view authority = url.substr(start, end == std::string_view::npos ? end : end - start);
-  size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
   return dialect + "://" + std::string(authority);
 }
 

@@ -316,12 +316,17 @@ Status LostMidBatch(Status s) {
 Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
                          RunReport* report) {
   report->batch = batch;
-  if (cause.code() == Code::kLockBusy) {
-    // Another runner owns the database now: touching it would race that runner.
-    Status s = cause;
-    return s.WithCode(Code::kNotRestored);
-  }
   const std::string failed_version = FirstNotDone(rows);
+  if (cause.code() == Code::kLockBusy) {
+    // Another runner may own the database now: touching it would race that runner.
+    Status s = cause;
+    return s.WithCode(Code::kNotRestored)
+        .WithMigration(MigrationId(failed_version))
+        .WithHint(
+            "the runner lock was lost mid-batch, so bellows stopped without touching the database "
+            "again: check bellows status, then run the same command again to resume, or bellows "
+            "rollback to undo it");
+  }
   if (cause.code() == Code::kConnection) {
     Status s = cause;
     return LostMidBatch(s.WithMigration(MigrationId(failed_version)));

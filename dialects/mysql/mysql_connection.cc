@@ -191,6 +191,22 @@ Status MysqlConnection::Commit() {
 
 Status MysqlConnection::Rollback() { return EndTransaction("ROLLBACK"); }
 
+bool MysqlConnection::Alive() {
+  if (in_transaction_) return true;
+  return Run(*session_, "SELECT 1", nullptr).ok();
+}
+
+Status MysqlConnection::Reconnect() {
+  BELLOWS_ASSIGN_OR_RETURN(session_, Connect(url_));
+  in_transaction_ = false;
+  version_variable_set_ = false;  // user variables died with the session
+  return Run(*session_,
+             "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_) +
+                 ", SESSION innodb_lock_wait_timeout = " +
+                 std::to_string(std::min<long long>(lock_wait_seconds_, 1073741824)),
+             nullptr);
+}
+
 Status MysqlConnection::SetLockTimeout(Millis timeout) {
   // 0 means "no limit" to bellows; to the server it would mean "do not wait".
   long long seconds = timeout.count() <= 0 ? 31536000 : (timeout.count() + 999) / 1000;

@@ -38,6 +38,8 @@ class MysqlConnection final : public Connection {
   std::string DescribeLockHolders() override;
   Result<Schema> Introspect() override;
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
+  bool Alive() override;
+  Status Reconnect() override;
 
  private:
   MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,

@@ -141,26 +141,8 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::
   BELLOWS_ASSIGN_OR_RETURN(std::unique_ptr<PgSession> session, Connect(url));
   auto conn =
       std::unique_ptr<PostgresConnection>(new PostgresConnection(url, std::move(session), options));
-  PostgresDialect& d = conn->dialect_;
-  std::vector<std::string> setup = {
-      // NOTICEs ("... does not exist, skipping") are not for the user of a CLI.
-      "SET client_min_messages = warning",
-      // Unqualified names in SQL migrations, backfills and checks mean the target schema.
-      d.schema() == "public" ? "SET search_path TO public"
-                             : "SET search_path TO " + d.QuoteIdentifier(d.schema()) + ", public",
-  };
-  if (url.find("application_name") == std::string::npos) {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    setup.push_back("SET application_name = " +
-                    d.QuoteString(std::string("bellows/") + BELLOWS_VERSION + ":" + host + ":" +
-                                  std::to_string(getpid())));
-  }
-  for (const std::string& sql : setup) {
-    Status s = conn->Execute(sql);
-    if (!s.ok())
-      return s.WithCode(Code::kConnection).With("setting up the session on " + MaskUrl(url));
-  }
+  BELLOWS_TRY(conn->SetUp());
+  const PostgresDialect& d = conn->dialect_;
   BELLOWS_ASSIGN_OR_RETURN(Rows version, conn->Query("SHOW server_version"));
   if (!version.empty()) conn->server_version_ = version.rows[0][0].value_or("");
   BELLOWS_ASSIGN_OR_RETURN(Rows schema, conn->Query("SELECT 1 FROM pg_namespace WHERE nspname = " +
@@ -219,7 +201,45 @@ Status PostgresConnection::Rollback() {
   return s;
 }
 
+Status PostgresConnection::SetUp() {
+  const PostgresDialect& d = dialect_;
+  std::vector<std::string> setup = {
+      // NOTICEs ("... does not exist, skipping") are not for the user of a CLI.
+      "SET client_min_messages = warning",
+      // Unqualified names in SQL migrations, backfills and checks mean the target schema.
+      d.schema() == "public" ? "SET search_path TO public"
+                             : "SET search_path TO " + d.QuoteIdentifier(d.schema()) + ", public",
+  };
+  if (url_.find("application_name") == std::string::npos) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    setup.push_back("SET application_name = " +
+                    d.QuoteString(std::string("bellows/") + BELLOWS_VERSION + ":" + host + ":" +
+                                  std::to_string(getpid())));
+  }
+  for (const std::string& sql : setup) {
+    Status s = Execute(sql);
+    if (!s.ok())
+      return s.WithCode(Code::kConnection).With("setting up the session on " + MaskUrl(url_));
+  }
+  if (lock_timeout_) BELLOWS_TRY(SetLockTimeout(*lock_timeout_));
+  return Status::Ok();
+}
+
+bool PostgresConnection::Alive() {
+  if (session_ == nullptr || session_->conn == nullptr || !session_->conn->is_open()) return false;
+  if (session_->tx != nullptr) return true;
+  return Run(*session_, "SELECT 1", nullptr).ok();
+}
+
+Status PostgresConnection::Reconnect() {
+  session_->tx.reset();
+  BELLOWS_ASSIGN_OR_RETURN(session_, Connect(url_));
+  return SetUp();
+}
+
 Status PostgresConnection::SetLockTimeout(Millis timeout) {
+  lock_timeout_ = timeout;
   long long ms = std::min<long long>(timeout.count(), 2147483647LL);
   return Execute("SET lock_timeout = " + std::to_string(ms));
 }

@@ -4,6 +4,7 @@
 // One connection is used by one thread at a time.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "dialects/postgres/postgres_dialect.h"
@@ -35,8 +36,12 @@ class PostgresConnection final : public Connection {
   std::string DescribeLockHolders() override;
   Result<Schema> Introspect() override;
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
+  bool Alive() override;
+  Status Reconnect() override;
 
  private:
+  // The session settings: notices off, search_path, application_name.
+  Status SetUp();
   PostgresConnection(std::string url, std::unique_ptr<PgSession> session, DialectOptions options);
   Result<std::vector<std::string>> BellowsObjects();
 
@@ -45,6 +50,7 @@ class PostgresConnection final : public Connection {
   PostgresDialect dialect_;
   DialectOptions options_;
   std::string server_version_;
+  std::optional<Millis> lock_timeout_;  // as SetLockTimeout last set it, for Reconnect
 };
 
 }  // namespace bellows::postgres

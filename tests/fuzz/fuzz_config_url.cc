@@ -1,8 +1,8 @@
-// libFuzzer target: bellows.yaml (LoadConfig) and database URLs: MaskUrl, MaskSecrets,
-// UrlDialect, UrlWithDatabase and the MySQL URL parser. The input is read as a config file
-// (written to a scratch file under $TMPDIR, as LoadConfig reads only files), then as a URL; a
-// config's url is checked as well. Any text gives a value or a Status, never a crash, and
-// MaskUrl never leaves the password the MySQL connection would use (SPEC 7).
+// libFuzzer target: bellows.yaml (LoadConfig), a fleet's target list (ParseTargetList) and
+// database URLs: MaskUrl, MaskSecrets, UrlDialect, UrlWithDatabase and the MySQL URL parser. The
+// input is read as a config file (written to a scratch file under $TMPDIR, as LoadConfig reads only
+// files), then as a URL; a config's url is checked as well. Any text gives a value or a Status,
+// never a crash, and MaskUrl never leaves the password the MySQL connection would use (SPEC 7).
 
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include "dialects/mysql/mysql_url.h"
 #include "engine/config.h"
 #include "engine/dialect_text.h"
+#include "engine/fleet_targets.h"
 #include "engine/strings.h"
 #include "engine/url.h"
 
@@ -107,5 +108,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckUrl(*c->url);
   }
   CheckUrl(text);
+  // A target list accepts no URL with a password written in it, and a target's server key
+  // (the per-server limit's) never holds one.
+  bellows::Result<std::vector<bellows::FleetTarget>> targets =
+      bellows::ParseTargetList(text, "fuzz targets");
+  if (!targets.ok()) {
+    (void)targets.status().ToString();
+    return 0;
+  }
+  for (const bellows::FleetTarget& t : *targets) {
+    if (t.url.empty()) continue;
+    CheckUrl(t.url);
+    if (t.url.find("${") == std::string::npos && bellows::MaskUrl(t.url) != t.url)
+      Fail(t.url, "a target with a password written in its URL was accepted");
+    std::string key = bellows::ServerKey(t.url);
+    std::string dialect = bellows::UrlDialect(t.url);
+    if (dialect != "sqlite" && !dialect.empty() && key.find('@') != std::string::npos)
+      Fail(t.url, "the server key " + key + " holds a userinfo");
+  }
   return 0;
 }
