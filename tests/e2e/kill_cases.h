@@ -215,4 +215,50 @@ operations:
 )yaml");
 }
 
+// The crash matrix of the other operations (WriteOtherOps) on a server dialect: start,
+// complete and rollback each killed after every record, then finished. `state_of` reads what a
+// database `make` sets up looks like (schema and rows, versions); `ends` checks a killed and
+// finished run against that.
+template <typename P>
+void KillOtherOpsAfterEveryRecord(
+    const std::function<std::pair<Table, Table>(const std::function<void(P&)>&)>& state_of,
+    const std::function<std::function<void(P&)>(const Table&, const Table&)>& ends) {
+  auto must = [](P& t, const std::string& args) {
+    Run r = t.project.Bellows(args);
+    INFO(args, "\n", r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  std::function<void(P&)> setup = [must](P& t) {
+    WriteOtherOpsBase(t.project);
+    must(t, "apply");
+    WriteOtherOps(t.project);
+  };
+  std::function<void(P&)> started = [=](P& t) {
+    setup(t);
+    must(t, "start");
+  };
+  std::function<void(P&)> completed = [=](P& t) {
+    started(t);
+    must(t, "complete");
+  };
+  const std::pair<Table, Table> after = state_of(completed), before = state_of(setup);
+  REQUIRE(after != before);
+  struct Case {
+    KillCase kill;
+    std::function<void(P&)> prepare;
+    std::pair<Table, Table> expected;
+  };
+  const std::vector<Case> cases = {
+      {{"start", "starting", "is expanded", "complete"}, setup, after},
+      {{"complete", "completing", "in flight: none", ""}, started, after},
+      {{"rollback", "rolling_back", "in flight: none", ""}, started, before}};
+  for (const Case& c : cases) {
+    CAPTURE(c.kill.command);
+    const int killed =
+        KillAfterEveryRecord<P>(c.kill, c.prepare, ends(c.expected.first, c.expected.second));
+    MESSAGE(c.kill.command << ": runs killed: " << killed);
+    CHECK(killed >= 3);
+  }
+}
+
 }  // namespace bellows::e2e

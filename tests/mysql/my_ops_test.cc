@@ -1110,53 +1110,10 @@ TEST_CASE("mysql lifecycle: hostile identifiers (backticks, spaces, reserved wor
         Table{{"1", "select", "A"}, {"1", "Weird `Name`", "A"}});
 }
 
-namespace {
-
-void SetupOthers(MyProject& my) {
-  e2e::WriteOtherOpsBase(my.project);
-  MustRun(my.project, "apply");
-  e2e::WriteOtherOps(my.project);
-}
-
-void StartedOthers(MyProject& my) {
-  SetupOthers(my);
-  MustRun(my.project, "start");
-}
-
-void CompletedOthers(MyProject& my) {
-  StartedOthers(my);
-  MustRun(my.project, "complete");
-}
-
-}  // namespace
-
 TEST_CASE(
     "mysql crash: create_constraint, rename_table, drop_table and sql killed after every record "
     "resume") {
-  const auto [completed, completed_versions] = StateOf(CompletedOthers);
-  const auto [before, before_versions] = StateOf(SetupOthers);
-  REQUIRE(completed != before);
-  SUBCASE("start") {
-    const int killed =
-        e2e::KillAfterEveryRecord<MyProject>({"start", "starting", "is expanded", "complete"},
-                                             SetupOthers, Ends(completed, completed_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
-  SUBCASE("complete") {
-    const int killed =
-        e2e::KillAfterEveryRecord<MyProject>({"complete", "completing", "in flight: none", ""},
-                                             StartedOthers, Ends(completed, completed_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
-  SUBCASE("rollback") {
-    const int killed =
-        e2e::KillAfterEveryRecord<MyProject>({"rollback", "rolling_back", "in flight: none", ""},
-                                             StartedOthers, Ends(before, before_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
+  e2e::KillOtherOpsAfterEveryRecord<MyProject>(StateOf, Ends);
 }
 
 }  // namespace bellows::mytest

@@ -1376,53 +1376,10 @@ TEST_CASE("postgres crash: start and complete killed at random moments finish as
                                             Ends(completed, completed_versions)) >= 5);
 }
 
-namespace {
-
-void SetupOthers(PgProject& pg) {
-  e2e::WriteOtherOpsBase(pg.project);
-  MustRun(pg.project, "apply");
-  e2e::WriteOtherOps(pg.project);
-}
-
-void StartedOthers(PgProject& pg) {
-  SetupOthers(pg);
-  MustRun(pg.project, "start");
-}
-
-void CompletedOthers(PgProject& pg) {
-  StartedOthers(pg);
-  MustRun(pg.project, "complete");
-}
-
-}  // namespace
-
 TEST_CASE(
     "postgres crash: create_constraint, rename_table, drop_table and sql killed after every record "
     "resume") {
-  const auto [completed, completed_versions] = StateOf(CompletedOthers);
-  const auto [before, before_versions] = StateOf(SetupOthers);
-  REQUIRE(completed != before);
-  SUBCASE("start") {
-    const int killed =
-        e2e::KillAfterEveryRecord<PgProject>({"start", "starting", "is expanded", "complete"},
-                                             SetupOthers, Ends(completed, completed_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
-  SUBCASE("complete") {
-    const int killed =
-        e2e::KillAfterEveryRecord<PgProject>({"complete", "completing", "in flight: none", ""},
-                                             StartedOthers, Ends(completed, completed_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
-  SUBCASE("rollback") {
-    const int killed =
-        e2e::KillAfterEveryRecord<PgProject>({"rollback", "rolling_back", "in flight: none", ""},
-                                             StartedOthers, Ends(before, before_versions));
-    MESSAGE("runs killed: " << killed);
-    CHECK(killed >= 3);
-  }
+  e2e::KillOtherOpsAfterEveryRecord<PgProject>(StateOf, Ends);
 }
 
 }  // namespace bellows::pgtest
