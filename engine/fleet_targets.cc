@@ -172,7 +172,13 @@ Result<std::vector<FleetTarget>> ParseTargetList(std::string_view text, const st
 Result<FleetFile> LoadFleetFile(const std::string& path) {
   FleetFile f;
   f.path = path;
-  BELLOWS_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  Result<std::string> read = ReadFile(path);
+  if (!read.ok()) {
+    return std::move(read).status().WithHint(
+        "write a targets file (targets: - {id: ..., url_env: ...}; docs/fleet.md), or pass "
+        "--targets FILE");
+  }
+  std::string text = std::move(read).value();
   BELLOWS_ASSIGN_OR_RETURN(Node root, ParseYaml(text, path));
   if (!root.is_map())
     return BELLOWS_ERR(kInvalid, path + " must be a map with targets:")

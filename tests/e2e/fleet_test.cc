@@ -297,6 +297,10 @@ TEST_CASE(
 TEST_CASE("the targets file: errors point at the line, secrets stay out of every output") {
   Project p;
   WriteFleetProject(p);
+  Run missing = Fleet(p, "status");
+  CHECK(missing.exit_code == 2);
+  CHECK(Has(missing.err, "cannot read bellows.fleet.yaml"));
+  CHECK(Has(missing.err, "--targets FILE"));
   WriteTargets(p, {{"a", "postgres://app:hunter2@127.0.0.1:1/db", "", ""}});
   Run literal = Fleet(p, "status");
   CHECK(literal.exit_code == 4);
