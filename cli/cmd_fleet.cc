@@ -124,8 +124,13 @@ Status RunTarget(const FleetContext& c, const FleetTarget& t, TargetReport& r) {
 // migrations (or already completed them): the new application version runs everywhere first.
 Status CheckExpanded(const FleetContext& c, const std::vector<FleetTarget>& targets,
                      const std::vector<size_t>& selected, const FleetLimits& limits,
-                     const std::vector<std::string>& servers, std::vector<TargetReport>& reports) {
-  std::vector<std::vector<std::string>> batch(targets.size());
+                     const std::vector<std::string>& servers) {
+  struct Seen {
+    TargetReport report;             // status of the target: pending, in_flight
+    std::vector<std::string> batch;  // migrations of its batch in flight
+    std::string state;               // that batch's state
+  };
+  std::vector<Seen> seen(targets.size());
   FleetContext inspect = c;
   inspect.command = "status";
   FleetLimits all = limits;
@@ -134,46 +139,44 @@ Status CheckExpanded(const FleetContext& c, const std::vector<FleetTarget>& targ
   check.Run(
       {FleetWave{"check", selected, Millis{0}}},
       [&](size_t i) {
-        Status st = RunTarget(inspect, targets[i], reports[i]);
-        if (!st.ok()) return st;
-        const nlohmann::json& flight = reports[i].details["in_flight"];
-        if (!flight.is_null()) {
-          batch[i] = flight["migrations"].get<std::vector<std::string>>();
-          if (flight["state"] != "expanded" && flight["state"] != "completing")
-            batch[i].insert(batch[i].begin(), "state:" + flight["state"].get<std::string>());
+        Status st = RunTarget(inspect, targets[i], seen[i].report);
+        const nlohmann::json& flight = seen[i].report.details["in_flight"];
+        if (st.ok() && !flight.is_null()) {
+          seen[i].batch = flight["migrations"].get<std::vector<std::string>>();
+          seen[i].state = flight["state"].get<std::string>();
         }
-        return Status::Ok();
+        return st;
       },
       [](size_t, const Status&) {},
       [](const FleetWave&, const FleetWave&) { return Status::Ok(); });
-  std::vector<std::string> expanded;  // the batch's versions, from the first expanded target
+  auto ready = [](const Seen& t) { return t.state == kExpanded || t.state == kCompleting; };
+  std::vector<std::string> expanded;  // the batch's migrations, from the first ready target
   for (size_t i : selected) {
-    if (!batch[i].empty() && batch[i].front().rfind("state:", 0) != 0) {
-      expanded = batch[i];
+    if (ready(seen[i])) {
+      expanded = seen[i].batch;
       break;
     }
   }
   std::vector<std::string> problems;
   for (size_t i : selected) {
-    const TargetReport& r = reports[i];
-    if (!r.error.ok()) {
-      problems.push_back(targets[i].id + ": cannot tell (" + r.error.message() + ")");
-    } else if (!batch[i].empty() && batch[i].front().rfind("state:", 0) == 0) {
-      problems.push_back(targets[i].id + ": its batch is " + batch[i].front().substr(6));
-    } else if (!batch[i].empty() && batch[i] != expanded) {
-      problems.push_back(targets[i].id + ": expanded " + Join(batch[i], ",") + ", not " +
-                         Join(expanded, ","));
-    } else if (batch[i].empty()) {
+    const Seen& t = seen[i];
+    const std::string& id = targets[i].id;
+    if (!t.report.error.ok()) {
+      problems.push_back(id + ": cannot tell (" + t.report.error.message() + ")");
+    } else if (!t.batch.empty() && !ready(t)) {
+      problems.push_back(id + ": its batch is " + t.state);
+    } else if (!t.batch.empty() && t.batch != expanded) {
+      problems.push_back(id + ": expanded " + Join(t.batch, ",") + ", not " + Join(expanded, ","));
+    } else if (t.batch.empty()) {
       // Nothing in flight: fine when the batch is already completed here.
-      const nlohmann::json& pending = r.details["pending"];
+      const nlohmann::json& pending = t.report.details["pending"];
       for (const std::string& v : expanded) {
         if (std::find(pending.begin(), pending.end(), v) == pending.end()) continue;
-        problems.push_back(targets[i].id + ": not expanded (" + v + " is pending)");
+        problems.push_back(id + ": not expanded (" + v + " is pending)");
         break;
       }
     }
   }
-  for (size_t i : selected) reports[i] = TargetReport{};
   if (problems.empty()) return Status::Ok();
   return BELLOWS_ERR(kConflict, "fleet complete refused: " +
                                     Count(static_cast<long long>(problems.size()), "target") +
@@ -281,6 +284,9 @@ Status RunFleet(Session& s, const std::string& command, const FleetOptions& o) {
   f["waves"] = wave_list;
   f["run_id"] = nullptr;
 
+  // fleet complete contracts nothing (and records no run) unless every target is ready.
+  if (command == "complete") BELLOWS_TRY(CheckExpanded(c, targets, selected, limits, servers));
+
   // The run file: finished targets of an interrupted run of this command are skipped.
   std::unique_ptr<FleetRunWriter> writer;
   if (changes) {
@@ -318,9 +324,6 @@ Status RunFleet(Session& s, const std::string& command, const FleetOptions& o) {
   CatchInterrupts();
   limits.interrupt = &g_interrupted;
   FleetScheduler scheduler(limits, servers);
-  if (command == "complete") {
-    BELLOWS_TRY(CheckExpanded(c, targets, selected, limits, servers, reports));
-  }
   for (const FleetWave& w : waves) {
     for (size_t i : w.targets) reports[i].wave = w.name;
   }

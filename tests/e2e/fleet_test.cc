@@ -250,6 +250,8 @@ TEST_CASE("fleet complete is refused until every target is expanded with the sam
   std::string message = JsonOf(refused)["error"]["message"];
   CHECK(Has(message, "t003: not expanded (5 is pending)"));
   CHECK(!Has(message, "t000"));
+  // A refused complete records no run: the run file is still start's.
+  CHECK(Has(ReadAll(p.dir() + "/bellows.fleet.yaml.run"), "\"command\":\"start\""));
   auto status = TargetsOf(JsonOf(Fleet(p, "status --format json")));
   CHECK(status["t000"]["in_flight"]["state"] == "expanded");
   CHECK(status["t003"]["in_flight"].is_null());
