@@ -5,7 +5,8 @@
 # how to read them: docs/benchmarks.md.
 #
 #   bench/fleet.sh [--bin PATH] [--targets N] [--parallel P] [--runs R]
-#                  [--sizes "100 250 500 1000"] [--out DIR] [--no-install]
+#                  [--sizes "100 250 500 1000"] [--idle-wait S] [--retries K] [--out DIR]
+#                  [--no-install]
 #
 #   --bin PATH     bellows binary (default build/bellows); copied to a temporary directory
 #                  first, so a rebuild during the run does not change what is measured
@@ -15,6 +16,11 @@
 #                  the order rotates from run to run; the median is reported
 #   --sizes "..."  target counts of the linearity series, bellows only, one run each
 #                  (default "100 250 500 1000"; "" skips it)
+#   --idle-wait S  before each measurement, wait up to S seconds for 5 s in which other
+#                  processes used under a tenth of a CPU (default 0: do not wait)
+#   --retries K    run a disturbed measurement (below) again, up to K times; the first
+#                  undisturbed attempt is used, else the least disturbed one (default 0).
+#                  Every attempt is kept in raw.tsv and in the every-attempt table
 #   --out DIR      results directory (default /tmp/bellows-bench-out/fleet-<UTC time>)
 #   --no-install   do not install missing tools (otherwise: npm install -g dbmate,
 #                  apt-get install -y time sqlite3)
@@ -30,16 +36,18 @@
 # Every measurement runs in a new directory with an empty tenants/ (the databases do not
 # exist yet; both tools create them), with SQLite URLs relative to it (sqlite:tenants/t00001.db):
 #   bellows        bellows --dir DIR --dir-format dbmate fleet apply --parallel P -q
-#                          --targets bellows.fleet.yaml   (N lines `- {id: t00001, url: "sqlite:tenants/t00001.db"}`)
+#                          --targets bellows.fleet.yaml
+#                  (N lines `- {id: t00001, url: "sqlite:tenants/t00001.db"}` under `targets:`)
 #   dbmate loop    while read url; do dbmate --url $url --migrations-dir DIR --no-dump-schema up; done
 #   dbmate xargs   xargs -P P -I{} dbmate --url {} --migrations-dir DIR --no-dump-schema up
-# Each command is timed whole: wall clock from bash EPOCHREALTIME, peak RSS ("Maximum resident
-# set size": the largest single process) and CPU from /usr/bin/time -v. Other processes' CPU
-# during the run (/proc/stat busy time minus the command's own) is recorded: a run in which
-# others used more than a quarter of a core is flagged as disturbed. Checks: exit 0, bellows'
-# report says N ok, N database files, and on a sample of 20 databases (first, last, evenly
-# spaced) 5 migrations recorded (bellows_history state 'completed'; dbmate schema_migrations),
-# the 3 tables and the 2 added columns.
+# Each command is timed whole: wall clock from bash EPOCHREALTIME, peak RSS ("Maximum
+# resident set size": the largest single process) and CPU from /usr/bin/time -v. Other
+# processes' CPU during the run (/proc/stat busy time minus the command's own) is recorded: a
+# run in which others used more than a quarter of a CPU on average (and over 1 CPU s) is
+# flagged as disturbed.
+# Checks: exit 0, bellows' report says N ok, N database files, and on a sample of 20
+# databases (first, last, evenly spaced) 5 migrations recorded (bellows_history state
+# 'completed'; dbmate schema_migrations), the 3 tables and the 2 added columns.
 # Output: $out/summary.md (printed at the end), raw.tsv, meta.txt and logs/. Exit 1 when a
 # command failed or a check did not hold.
 set -euo pipefail
@@ -52,7 +60,9 @@ runs=3
 sizes="100 250 500 1000"
 out=""
 install=1
-usage() { sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; }
+idle_wait=0
+retries=0
+usage() { sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
@@ -60,6 +70,8 @@ while [ $# -gt 0 ]; do
     --parallel) parallel="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
+    --idle-wait) idle_wait="$2"; shift 2 ;;
+    --retries) retries="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --no-install) install=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -68,6 +80,9 @@ while [ $# -gt 0 ]; do
 done
 for n in "$targets" "$parallel" "$runs" $sizes; do
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "not a positive whole number: $n" >&2; exit 2; }
+done
+for n in "$idle_wait" "$retries"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
 [ -x "$bin" ] || { echo "no bellows binary at $bin: build first (cmake --build build)" >&2; exit 2; }
 
@@ -103,7 +118,7 @@ hz="$(getconf CLK_TCK)"
   echo "dbmate: $(dbmate --version 2>&1 | head -1)"
   echo "sqlite3 CLI (checks only): $(sqlite3 --version | cut -d' ' -f1)"
   echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB memory, $(findmnt -n -o FSTYPE -T "$work") on $(findmnt -n -o SOURCE -T "$work")"
-  echo "targets: $targets; parallel: $parallel; runs: $runs; linearity sizes: ${sizes:-none}"
+  echo "targets: $targets; parallel: $parallel; runs: $runs; linearity sizes: ${sizes:-none}; idle wait: ${idle_wait} s; retries: $retries"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/meta.txt"
 
@@ -123,6 +138,17 @@ want="5 3 2"  # migrations recorded, tables, added columns
 
 # ---- one measurement ----------------------------------------------------------------------
 cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# wait_idle: waits (up to --idle-wait seconds) for 5 s in which the machine's busy CPU time
+# stayed under 0.5 s
+wait_idle() {
+  [ "$idle_wait" -gt 0 ] || return 0
+  local start="$SECONDS" b0 b1
+  while [ $((SECONDS - start)) -lt "$idle_wait" ]; do
+    b0="$(cpu_busy)"; sleep 5; b1="$(cpu_busy)"
+    awk -v a="$b0" -v b="$b1" -v hz="$hz" 'BEGIN {exit !((b - a) / hz < 0.5)}' && return 0
+  done
+  echo "   (the machine was not idle within ${idle_wait} s: measuring anyway)" >&2
+}
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR + 1) / 2)]}'; }
 
 # check TOOL DIR N: "ok" or what is wrong with the databases in DIR/tenants
@@ -146,14 +172,36 @@ check() {
 }
 
 raw="$out/raw.tsv"
-printf 'phase\ttool\ttargets\trun\torder\texit\tseconds\tpeak_rss_kb\tcpu_s\tother_cpu_s\tload1_before\tcheck\n' >"$raw"
+printf 'phase\ttool\ttargets\trun\torder\texit\tseconds\tpeak_rss_kb\tcpu_s\tother_cpu_s\tload1_before\tcheck\tattempt\tdisturbed\tused\n' >"$raw"
 failed=0
 notes=()
 
-# measure PHASE TOOL N RUN ORDER: runs TOOL on N new databases, appends a line to raw.tsv
+# measure PHASE TOOL N RUN ORDER: runs TOOL on N new databases (again while disturbed, up to
+# --retries times), appends a line per attempt to raw.tsv
 measure() {
-  local phase="$1" tool="$2" n="$3" r="$4" order="$5"
-  local dir="$work/run/$tool-$n-$r" log="$out/logs/$phase.$tool.$n.$r" i
+  local a use=""
+  for ((a = 1; a <= retries + 1; a++)); do
+    wait_idle
+    if attempt "$@" "$a"; then use="$a"; break; fi
+  done
+  if [ -z "$use" ]; then  # every attempt disturbed: the least disturbed one
+    use="$(awk -F'\t' -v p="$1" -v t="$2" -v n="$3" -v r="$4" \
+      'NR > 1 && $1 == p && $2 == t && $3 == n && $4 == r {d = $10 / $7; if (u == "" || d < best) {best = d; u = $13}}
+       END {print u}' "$raw")"
+    awk -F'\t' -v p="$1" -v t="$2" -v n="$3" -v r="$4" -v u="$use" 'BEGIN {OFS = FS}
+      NR > 1 && $1 == p && $2 == t && $3 == n && $4 == r && $13 == u {
+        print "- " p ", " t ", " n " targets, run " r ": every attempt disturbed; attempt " u " used: other processes used " $10 " CPU s during its " $7 " s (load before " $11 ")" >"/dev/stderr"}' \
+      "$raw" 2>>"$work/notes"
+  fi
+  awk -F'\t' -v p="$1" -v t="$2" -v n="$3" -v r="$4" -v u="$use" 'BEGIN {OFS = FS}
+    NR > 1 && $1 == p && $2 == t && $3 == n && $4 == r {$15 = ($13 == u ? "yes" : "no")} {print}' \
+    "$raw" >"$raw.tmp" && mv "$raw.tmp" "$raw"
+}
+# attempt PHASE TOOL N RUN ORDER A: one attempt, appended to raw.tsv; status 1 when it was
+# disturbed (and did not fail)
+attempt() {
+  local phase="$1" tool="$2" n="$3" r="$4" order="$5" a="$6"
+  local dir="$work/run/$tool-$n-$r" log="$out/logs/$phase.$tool.$n.$r.$a" i
   rm -rf "$dir"; mkdir -p "$dir/tenants"
   for ((i = 1; i <= n; i++)); do printf 'sqlite:tenants/t%05d.db\n' "$i"; done >"$dir/urls.txt"
   local -a cmd
@@ -181,7 +229,8 @@ measure() {
   rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log.time")"
   cpu="$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log.time")"
   other="$(awk -v b0="$b0" -v b1="$b1" -v hz="$hz" -v c="$cpu" 'BEGIN {o = (b1 - b0) / hz - c; if (o < 0) o = 0; printf "%.2f", o}')"
-  local result
+  local result disturbed=no
+  if awk -v o="$other" -v s="$secs" 'BEGIN {exit !(o > 0.25 * s && o > 1)}'; then disturbed=yes; fi
   if [ "$code" -ne 0 ]; then
     result="exit $code"
     notes+=("- $phase, $tool, $n targets, run $r: exit $code (see $log.err): $(grep -v '^warning' "$log.err" | head -1 | cut -c1-300)")
@@ -195,13 +244,11 @@ measure() {
       notes+=("- $phase, $tool, $n targets, run $r: check failed: ${result:0:400}"); failed=1
     fi
   fi
-  if awk -v o="$other" -v s="$secs" 'BEGIN {exit !(o > 0.25 * s)}'; then
-    notes+=("- $phase, $tool, $n targets, run $r: disturbed: other processes used $other CPU s during its $secs s (load before $load1)")
-  fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$tool" "$n" "$r" "$order" "$code" \
-    "$secs" "${rss:--}" "$cpu" "$other" "$load1" "$result" >>"$raw"
-  echo "   $tool: $secs s, peak RSS ${rss:--} KB, exit $code, check: ${result:0:120}" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$tool" "$n" "$r" "$order" "$code" \
+    "$secs" "${rss:--}" "$cpu" "$other" "$load1" "$result" "$a" "$disturbed" "-" >>"$raw"
+  echo "   $tool (attempt $a): $secs s, peak RSS ${rss:--} KB, CPU $cpu s, others $other CPU s, exit $code, check: ${result:0:120}, disturbed: $disturbed" >&2
   rm -rf "$dir"
+  [ "$disturbed" = no ] || [ "$code" -ne 0 ]
 }
 
 tools=(bellows dbmate-loop dbmate-xargs)
@@ -222,7 +269,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
 # ---- summary ----------------------------------------------------------------------------------
 col() {  # col PHASE TOOL N COLUMN: the values of a raw.tsv column for successful runs
   awk -F'\t' -v p="$1" -v t="$2" -v n="$3" -v c="$4" \
-    'NR > 1 && $1 == p && $2 == t && $3 == n && $6 == 0 {print $c}' "$raw"
+    'NR > 1 && $1 == p && $2 == t && $3 == n && $6 == 0 && $15 == "yes" {print $c}' "$raw"
 }
 mb() { awk -v k="${1:-}" 'BEGIN {if (k != "") printf "%.1f", k / 1024; else print "-"}'; }
 declare -A med
@@ -266,7 +313,7 @@ label_xargs="dbmate loop, xargs -P $parallel"
       echo "| $n | ${s:--} | $per | $(mb "$k") |"
     done
     echo
-    awk -F'\t' 'NR > 1 && $1 == "linearity" && $6 == 0 {n++; x[n] = $3; y[n] = $7}
+    awk -F'\t' 'NR > 1 && $1 == "linearity" && $6 == 0 && $15 == "yes" {n++; x[n] = $3; y[n] = $7}
       END {
         if (n < 2) exit
         for (i = 1; i <= n; i++) {sx += x[i]; sy += y[i]}
@@ -279,12 +326,15 @@ label_xargs="dbmate loop, xargs -P $parallel"
       }' "$raw"
   fi
   echo
-  echo "Every run (other CPU s: CPU time of other processes during the run, from /proc/stat)"
+  echo "Every attempt (other CPU s: CPU time of other processes during the run, from /proc/stat;"
+  echo "disturbed: over 0.25 CPU s per wall s and over 1 s; used: counted above)"
   echo
-  echo "| phase | run | order | command | targets | exit | wall s | peak RSS MB | CPU s | other CPU s | load before |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s | %s |\n", $1, $4, $5, $2, $3, $6, $7, $8 / 1024, $9, $10, $11}' "$raw"
-  if [ "${#notes[@]}" -gt 0 ]; then echo; printf '%s\n' "${notes[@]}"; fi
+  echo "| phase | run | order | command | targets | attempt | exit | wall s | peak RSS MB | CPU s | other CPU s | load before | disturbed | used |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s |\n", $1, $4, $5, $2, $3, $13, $6, $7, $8 / 1024, $9, $10, $11, $14, $15}' "$raw"
+  if [ "${#notes[@]}" -gt 0 ] || [ -s "$work/notes" ]; then
+    echo; [ "${#notes[@]}" -eq 0 ] || printf '%s\n' "${notes[@]}"; cat "$work/notes" 2>/dev/null || true
+  fi
 } >"$out/summary.md"
 cat "$out/summary.md"
 echo

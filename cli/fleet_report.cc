@@ -169,15 +169,19 @@ Status ReportFleet(Session& s, const std::string& command, const std::vector<Fle
     }
     out.Raw(md + "\n" + totals_line + "\n");
   } else {
-    size_t w = 6;
-    for (size_t i : shown) w = std::max(w, targets[i].id.size());
-    out.Line(Pad("target", w) + "  " + Pad("wave", 8) + "  " + Pad("result", 12) + "  " +
-             Pad("versions", 16) + "  " + Pad("duration", 9) + "  summary");
+    size_t w = 6, wv = 16, ww = 8;
+    for (size_t i : shown) {
+      w = std::max(w, targets[i].id.size());
+      wv = std::max(wv, VersionsText(reports[i]).size());
+      ww = std::max(ww, reports[i].wave.size());
+    }
+    out.Line(Pad("target", w) + "  " + Pad("wave", ww) + "  " + Pad("result", 12) + "  " +
+             Pad("versions", wv) + "  " + Pad("duration", 9) + "  summary");
     for (size_t i : shown) {
       const TargetReport& r = reports[i];
       std::string summary = r.error.ok() ? Summary(r) : ErrorText(r);
-      out.Line(Pad(targets[i].id, w) + "  " + Pad(r.wave, 8) + "  " + Pad(r.result, 12) + "  " +
-               Pad(VersionsText(r), 16) + "  " + Pad(FormatDuration(r.duration), 9) + "  " +
+      out.Line(Pad(targets[i].id, w) + "  " + Pad(r.wave, ww) + "  " + Pad(r.result, 12) + "  " +
+               Pad(VersionsText(r), wv) + "  " + Pad(FormatDuration(r.duration), 9) + "  " +
                summary);
     }
     out.Line(totals_line);

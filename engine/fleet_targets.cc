@@ -248,8 +248,7 @@ Result<std::string> ResolveUrl(const FleetTarget& target) {
   auto env = [&](const std::string& name) -> Result<std::string> {
     const char* v = std::getenv(name.c_str());
     if (v == nullptr || *v == '\0')
-      return BELLOWS_ERR(kUsage,
-                         "target " + target.id + ": environment variable " + name + " is not set")
+      return BELLOWS_ERR(kUsage, "environment variable " + name + " is not set")
           .WithLocation(target.where)
           .WithHint("export " + name + " before running bellows fleet");
     return std::string(v);
