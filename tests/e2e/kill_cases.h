@@ -261,4 +261,49 @@ void KillOtherOpsAfterEveryRecord(
   }
 }
 
+// The shop example on a server dialect: `apply` of its last six migrations (after `apply
+// --to 7`) killed after every `step`-th record, then `apply` again; the end must equal a clean
+// run's. `state_of` and `ends` as for KillOtherOpsAfterEveryRecord; `fix_times` sets the rows'
+// created_at (CURRENT_TIMESTAMP when seeded) to one value, so that runs compare.
+template <typename P>
+void KillShopApply(
+    int step,
+    const std::function<std::pair<Table, Table>(const std::function<void(P&)>&)>& state_of,
+    const std::function<std::function<void(P&)>(const Table&, const Table&)>& ends,
+    const std::function<void(P&)>& fix_times) {
+  auto must = [](P& t, const std::string& args) {
+    Run r = t.project.Bellows(args);
+    INFO(args, "\n", r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  std::function<void(P&)> setup = [must, fix_times](P& t) {
+    t.project.CopyMigrations(ExamplesDir() + "/shop/migrations");
+    must(t, "apply --to 7");
+    fix_times(t);
+  };
+  const std::pair<Table, Table> clean = state_of([=](P& t) {
+    setup(t);
+    must(t, "apply");
+  });
+  const std::function<void(P&)> same_as_clean = ends(clean.first, clean.second);
+  int killed = 0;
+  for (int n = 1; n < 400; n += step) {
+    CAPTURE(n);
+    P t;
+    setup(t);
+    Run r = t.project.Bellows("apply", {{"BELLOWS_FAULT_AFTER_STEP", std::to_string(n)}});
+    if (r.exit_code == 0) break;
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 128 + 9);
+    ++killed;
+    Run status = t.project.Bellows("status");
+    INFO(status.out, status.err);
+    CHECK(status.exit_code == 0);
+    must(t, "apply");
+    same_as_clean(t);
+  }
+  MESSAGE("shop apply: runs killed: " << killed);
+  CHECK(killed >= 3);
+}
+
 }  // namespace bellows::e2e

@@ -1116,4 +1116,12 @@ TEST_CASE(
   e2e::KillOtherOpsAfterEveryRecord<MyProject>(StateOf, Ends);
 }
 
+TEST_CASE("mysql crash: apply of the shop example killed anywhere is finished by the next apply") {
+  e2e::KillShopApply<MyProject>(3, StateOf, Ends, [](MyProject& t) {
+    MyConn c(t.db.url());
+    c.Must("UPDATE customers SET created_at = '2026-01-01 00:00:00'");
+    c.Must("UPDATE orders SET created_at = '2026-01-01 00:00:00'");
+  });
+}
+
 }  // namespace bellows::mytest

@@ -1382,4 +1382,13 @@ TEST_CASE(
   e2e::KillOtherOpsAfterEveryRecord<PgProject>(StateOf, Ends);
 }
 
+TEST_CASE(
+    "postgres crash: apply of the shop example killed anywhere is finished by the next apply") {
+  e2e::KillShopApply<PgProject>(3, StateOf, Ends, [](PgProject& t) {
+    PgConn c(t.db.url());
+    c.Must("UPDATE customers SET created_at = '2026-01-01 00:00:00'");
+    c.Must("UPDATE orders SET created_at = '2026-01-01 00:00:00'");
+  });
+}
+
 }  // namespace bellows::pgtest
