@@ -155,6 +155,14 @@ TEST_CASE("loader: errors name the files") {
     CHECK(dir.status().code() == Code::kInvalid);
     CHECK(dir.status().message() == "the document expands to more than 200000 nodes");
   }
+  SUBCASE("an alias used inside the node it names (found by fuzzing: a stack overflow)") {
+    d.Write("0001_loop.yaml", "a0: &a0 [x, *a0, *a0]\noperations:\n  - sql: {up: SELECT 1}\n");
+    auto dir = LoadDirectory(d.path(), DirFormat::kBellows);
+    REQUIRE_FALSE(dir.ok());
+    CHECK(dir.status().code() == Code::kInvalid);
+    CHECK(dir.status().message() == "the document nests deeper than 200 levels");
+    CHECK(dir.status().location()->line == 1);
+  }
 }
 
 TEST_CASE("sum file: written in sha256sum format and checked") {

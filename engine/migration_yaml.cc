@@ -20,8 +20,20 @@ SourceLocation At(const std::string& file, const YAML::Mark& mark) {
 // a few hundred bytes of nested aliases would expand to billions of nodes (found by fuzzing);
 // a real migration or bellows.yaml has a few thousand.
 constexpr size_t kMaxNodes = 200000;
+// Levels of nesting. An alias inside the node it names (`&a [*a]`) nests without end; each
+// level is a stack frame, and the stack ran out before the node budget (found by fuzzing).
+constexpr size_t kMaxDepth = 200;
 
-Result<Node> Convert(const YAML::Node& y, const std::string& file, size_t& budget) {
+Result<Node> Convert(const YAML::Node& y, const std::string& file, size_t& budget,
+                     size_t depth = 0) {
+  if (depth > kMaxDepth) {
+    return BELLOWS_ERR(kInvalid,
+                       "the document nests deeper than " + std::to_string(kMaxDepth) + " levels")
+        .WithLocation(At(file, y.Mark()))
+        .WithHint(
+            "an alias used inside the node it names (&a [*a]) repeats without end: write "
+            "the values out");
+  }
   if (budget == 0) {
     return BELLOWS_ERR(kInvalid,
                        "the document expands to more than " + std::to_string(kMaxNodes) + " nodes")
@@ -44,7 +56,7 @@ Result<Node> Convert(const YAML::Node& y, const std::string& file, size_t& budge
     case YAML::NodeType::Sequence:
       n.kind = Node::Kind::kList;
       for (const YAML::Node& item : y) {
-        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(item, file, budget));
+        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(item, file, budget, depth + 1));
         n.items.push_back(std::move(child));
       }
       return n;
@@ -61,7 +73,7 @@ Result<Node> Convert(const YAML::Node& y, const std::string& file, size_t& budge
           return BELLOWS_ERR(kInvalid, "duplicate key \"" + key + "\"")
               .WithLocation(At(file, entry.first.Mark()));
         }
-        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(entry.second, file, budget));
+        BELLOWS_ASSIGN_OR_RETURN(Node child, Convert(entry.second, file, budget, depth + 1));
         if (child.is_null()) child.location = At(file, entry.first.Mark());
         n.entries.emplace_back(key, std::move(child));
       }
