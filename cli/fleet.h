@@ -27,9 +27,6 @@ struct TargetReport {
   Millis duration{0};
 };
 
-// `s` with every password of `url` masked: what a target's error may show.
-Status MaskStatus(const Status& s, const std::string& url);
-
 // The targets of the targets file, its command and its query, in that order.
 Result<std::vector<FleetTarget>> GatherTargets(Session& s, const FleetFile& file);
 

@@ -6,7 +6,6 @@
 
 #include "cli/fleet.h"
 #include "dialects/open.h"
-#include "engine/url.h"
 
 namespace bellows::cli {
 
@@ -70,15 +69,6 @@ Result<std::vector<FleetTarget>> FromQuery(Session& s, const FleetFile& file,
 }
 
 }  // namespace
-
-Status MaskStatus(const Status& s, const std::string& url) {
-  if (s.ok()) return s;
-  Status out = Status::Error(s.code(), MaskSecrets(s.message(), url), __FILE__, __LINE__);
-  out.WithHint(MaskSecrets(s.hint(), url)).WithMigration(s.migration());
-  out.WithStep(MaskSecrets(s.step(), url)).WithSqlState(s.sql_state());
-  if (s.location()) out.WithLocation(*s.location());
-  return out;
-}
 
 Result<std::vector<FleetTarget>> GatherTargets(Session& s, const FleetFile& file) {
   std::vector<FleetTarget> targets = file.targets;

@@ -113,12 +113,17 @@ Result<std::unique_ptr<Connection>> Session::Connect() {
   }
   out_.fields()["database"] = MaskUrl(url);
   Result<std::unique_ptr<Connection>> conn = OpenConnection(url, MakeDialectOptions());
-  if (!conn.ok()) {
-    Status s = conn.status();
-    return Status::Error(s.code(), MaskSecrets(s.message(), url), __FILE__, __LINE__)
-        .WithHint(s.hint());
-  }
+  if (!conn.ok()) return MaskStatus(conn.status(), url);
   return conn;
+}
+
+Status MaskStatus(const Status& s, const std::string& url) {
+  if (s.ok()) return s;
+  Status out = Status::Error(s.code(), MaskSecrets(s.message(), url), __FILE__, __LINE__);
+  out.WithHint(MaskSecrets(s.hint(), url)).WithMigration(s.migration());
+  out.WithStep(MaskSecrets(s.step(), url)).WithSqlState(s.sql_state());
+  if (s.location()) out.WithLocation(*s.location());
+  return out;
 }
 
 Result<RunOptions> Session::MakeRunOptions() {

@@ -53,6 +53,10 @@ class Session {
   ProjectConfig config_;
 };
 
+// `s` with every password of `url` masked (message, hint, step): what an error about a
+// connection to `url` may show.
+Status MaskStatus(const Status& s, const std::string& url);
+
 // Adds the global flags to `app` (the main app; subcommands fall through to it).
 void AddGlobalFlags(CLI::App& app, GlobalOptions& options);
 
