@@ -4,7 +4,7 @@
 # rate against one UPDATE of the whole table. Figures and how to read them: docs/benchmarks.md.
 #
 #   bench/my_online.sh [--rows N] [--rate TPS] [--clients C] [--idle-seconds S]
-#                      [--warmup S] [--tail S] [--batch-size N] [--batch-pause D]
+#                      [--warmup S] [--tail S] [--batch-size N] [--batch-pause D] [--nice-ratio R]
 #                      [--lock-timeout D] [--buffer-pool BYTES] [--phases LIST] [--out DIR]
 #
 # Needs sysbench 1.0 (Debian: apt-get install -y sysbench) and the MariaDB server and client
@@ -48,6 +48,7 @@ warmup=5
 tail_seconds=3
 batch_size=1000
 batch_pause=0
+nice_ratio=0
 lock_timeout=""
 buffer_pool=2147483648
 phases="idle,bellows-alter,bellows-add,idle-base,naive-alter,naive-add,backfill"
@@ -64,6 +65,7 @@ while [ $# -gt 0 ]; do
     --tail) tail_seconds="$2"; shift 2 ;;
     --batch-size) batch_size="$2"; shift 2 ;;
     --batch-pause) batch_pause="$2"; shift 2 ;;
+    --nice-ratio) nice_ratio="$2"; shift 2 ;;
     --lock-timeout) lock_timeout="$2"; shift 2 ;;
     --buffer-pool) buffer_pool="$2"; shift 2 ;;
     --phases) phases="$2"; shift 2 ;;
@@ -314,7 +316,7 @@ run_bellows() {  # name migration_file label
   "$bellows" --dir "$dir/migrations" -q hash >/dev/null
   fresh_db "$db"; url="$(url_of "$db")"
   read -r old_db old_var <<<"$(latest_of "$dir/migrations" "$url")"
-  local b=("$bellows" --dir "$dir/migrations" --url "$url" --format json --batch-size "$batch_size" --batch-pause "$batch_pause")
+  local b=("$bellows" --dir "$dir/migrations" --url "$url" --format json --batch-size "$batch_size" --batch-pause "$batch_pause" --nice-ratio "$nice_ratio")
   if [ -n "$lock_timeout" ]; then b+=(--lock-timeout "$lock_timeout"); fi
   log "$name: bellows start ($3) under load through database $old_db"
   start_load "$old_db" "$old_var" "$dir"
@@ -386,7 +388,7 @@ run_backfill() {
   log "backfill: bellows start of (b) without load"
   t0=$(now_us)
   "$bellows" --dir "$dir/migrations" --url "$url" --format json --batch-size "$batch_size" \
-    --batch-pause "$batch_pause" start >"$dir/start.json" 2>"$dir/start.events" || rc=$?
+    --batch-pause "$batch_pause" --nice-ratio "$nice_ratio" start >"$dir/start.json" 2>"$dir/start.events" || rc=$?
   t1=$(now_us)
   [ "$rc" = 0 ] || { status=1; notes+=("backfill: bellows start failed (exit $rc): $(bellows_json_error "$dir/start.json")"); }
   bf="$(event_ms "$dir/start.events" backfill)"
@@ -449,7 +451,7 @@ report="$out/results.md"
   echo
   echo "$bellows_version (build/bellows of $bellows_built; HEAD $bellows_commit), MariaDB $my_version ($my_settings), table $table_size;"
   echo "load: sysbench $(sysbench --version | awk '{ print $2 }') with bench/my_online/load.lua, $clients connections, $rate/s in all (60% select by id, 30% update of qty, 10% insert);"
-  echo "bellows --batch-size $batch_size --batch-pause $batch_pause${lock_timeout:+ --lock-timeout $lock_timeout}; $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory;"
+  echo "bellows --batch-size $batch_size --batch-pause $batch_pause --nice-ratio $nice_ratio${lock_timeout:+ --lock-timeout $lock_timeout}; $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory;"
   echo "load average (1, 5, 15 min) $load_before before the phases, $(cut -d' ' -f1-3 /proc/loadavg) after."
   echo
   echo "Latencies in ms, from each transaction's scheduled start, of the transactions scheduled while"

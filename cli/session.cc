@@ -45,6 +45,10 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--batch-size", o.batch_size, "Rows per backfill batch (default 1000)")
       ->check(CLI::PositiveNumber);
   app.add_option("--batch-pause", o.batch_pause, "Pause between backfill batches (default 0)");
+  app.add_option("--nice-ratio", o.nice_ratio,
+                 "After each backfill batch, sleep this many times the batch's duration, so the "
+                 "backfill yields the server to the application (0 to 100, default 0)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_flag("--allow-drift", o.allow_drift,
                "Run although the schema was changed outside bellows (the run records that it did)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");
@@ -150,6 +154,18 @@ Result<RunOptions> Session::MakeRunOptions() {
     r.exec.batch_size = static_cast<int>(*config_.batch_size);
   if (r.exec.batch_size < 1)
     return BELLOWS_ERR(kUsage, "batch_size in bellows.yaml must be at least 1");
+  if (options_.nice_ratio >= 0) {
+    r.exec.nice_ratio = options_.nice_ratio;
+  } else if (config_.nice_ratio) {
+    char* end = nullptr;
+    double v = std::strtod(config_.nice_ratio->c_str(), &end);
+    if (config_.nice_ratio->empty() || *end != '\0' || !(v >= 0 && v <= 100)) {
+      return BELLOWS_ERR(kUsage, "nice_ratio in bellows.yaml is \"" + *config_.nice_ratio +
+                                     "\", not a number from 0 to 100")
+          .WithHint("nice_ratio: 1 sleeps as long as each backfill batch took");
+    }
+    r.exec.nice_ratio = v;
+  }
   if (const char* fault = std::getenv("BELLOWS_FAULT_AFTER_STEP"))
     r.exec.fault_after = std::atoi(fault);
   r.require_sum = config_.require_sum.value_or(false);

@@ -21,6 +21,7 @@ struct ProjectConfig {
   std::optional<std::string> version_prefix;
   std::optional<std::string> lock_timeout, concurrent_wait, lock_wait, lock_stale, batch_pause;
   std::optional<long long> lock_retries, batch_size;
+  std::optional<std::string> nice_ratio;  // a number from 0 to 100
   std::optional<bool> require_sum;
   std::vector<std::string> dialects;      // dialects the project targets (validate, lint)
   std::vector<std::string> lint_disable;  // lint: {disable: [CODE, ...]}

@@ -299,6 +299,7 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
   int reconnects = 0;
   for (;;) {
     bool finished = false;
+    auto batch_started = Clock::now();
     Status s = WithRetries("backfill of " + row.step.backfill->table, [&]() -> Status {
       Status st = conn_.Begin();
       if (st.ok()) st = lock_.Touch(conn_);
@@ -337,15 +338,22 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
     backfiller.Committed();
     row.checkpoint = backfiller.Checkpoint();
     Recorded();
+    auto took = Clock::now() - batch_started;
+    Millis pause{0};
+    if (!finished) {
+      pause = options_.batch_pause + std::chrono::duration_cast<Millis>(took * options_.nice_ratio);
+    }
     nlohmann::json p = Event("backfill_progress");
     p["batch"] = batch;
     p["seq"] = row.step.seq;
     p["table"] = row.step.backfill->table;
     p["rows_done"] = backfiller.rows_done();
     p["rows_total"] = backfiller.rows_total();
+    p["batch_ms"] = std::chrono::duration_cast<Millis>(took).count();
+    p["pause_ms"] = pause.count();
     Emit(p);
     if (finished) break;
-    if (options_.batch_pause.count() > 0) std::this_thread::sleep_for(options_.batch_pause);
+    if (pause.count() > 0) std::this_thread::sleep_for(pause);
   }
   row.status = kDone;
   nlohmann::json f = Event("step_finished");

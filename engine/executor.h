@@ -24,6 +24,9 @@ struct ExecOptions {
   int lock_retries = 10;
   int batch_size = 1000;
   Millis batch_pause{0};
+  // After each backfill batch, sleep this many times the batch's own duration (gh-ost's
+  // --nice-ratio): 1 doubles the backfill's time and halves its share of the server.
+  double nice_ratio = 0;
   // Single-writer databases (SQLite): consecutive transactional step groups share one
   // transaction until it has run this long, so that many small migrations do not pay a commit
   // (and its fsyncs) each. 0: every group commits on its own.

@@ -1,8 +1,10 @@
 // The command line as scripts and CI jobs use it: help, version, global flags anywhere, JSON
 // output, saved plans, new files, other tools' directories.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -260,6 +262,69 @@ TEST_CASE("cli: eight runners at once apply each migration exactly once") {
   Db db(p.db_path());
   CHECK(db.Query("SELECT count(*), count(DISTINCT version) FROM bellows_history") ==
         Table{{"6", "6"}});
+}
+
+TEST_CASE("cli: --nice-ratio pauses after each backfill batch in proportion to its duration") {
+  Project p;
+  p.Write("0001_users.yaml", kUsers);
+  REQUIRE(p.Bellows("apply").exit_code == 0);
+  {
+    Db db(p.db_path());
+    db.Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+        "INSERT INTO users (name) SELECT 'user' || i FROM n");
+  }
+  p.Write("0002_len.yaml", R"yaml(operations:
+  - add_column:
+      table: users
+      column: {name: name_length, type: integer, nullable: false, default: "0"}
+      up: length(name)
+)yaml");
+
+  SUBCASE("flag") {
+    Run r = p.Bellows("start --format json --batch-size 10 --batch-pause 2ms --nice-ratio 50");
+    REQUIRE(r.exit_code == 0);
+    std::vector<nlohmann::json> batches;
+    std::istringstream lines(r.err);
+    for (std::string line; std::getline(lines, line);) {
+      nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+      if (e.is_object() && e.value("event", "") == "backfill_progress") batches.push_back(e);
+    }
+    REQUIRE(batches.size() >= 6);
+    CHECK(batches.back().at("rows_done") == 60);
+    CHECK(batches.back().at("pause_ms") == 0);  // no pause after the last batch
+    batches.pop_back();
+    long long longest = 0;
+    for (const nlohmann::json& e : batches) {
+      CAPTURE(e.dump());
+      long long took = e.at("batch_ms").get<long long>();
+      long long pause = e.at("pause_ms").get<long long>();
+      // 2 ms, plus 50 times the batch's duration (which the event rounds down).
+      CHECK(pause >= 2 + 50 * took);
+      CHECK(pause <= 2 + 50 * (took + 1));
+      longest = std::max(longest, pause);
+    }
+    CHECK(longest > 2);  // a batch with a commit takes more than 20 microseconds
+  }
+
+  SUBCASE("bellows.yaml, and values out of range") {
+    { std::ofstream(p.dir() + "/bellows.yaml") << "nice_ratio: 0.5\n"; }
+    CHECK(p.Bellows("plan").exit_code == 0);
+    Run high = p.Bellows("start --nice-ratio 101");
+    CHECK(high.exit_code == 2);
+    CHECK(Has(high.err, "--nice-ratio"));
+    { std::ofstream(p.dir() + "/bellows.yaml") << "nice_ratio: lots\n"; }
+    Run word = p.Bellows("start");
+    CHECK(word.exit_code == 2);
+    CHECK(Has(word.err, "nice_ratio in bellows.yaml is \"lots\""));
+    { std::ofstream(p.dir() + "/bellows.yaml") << "nice_ratio: 2\n"; }
+    CHECK(p.Bellows("start").exit_code == 0);
+    Db db(p.db_path());
+    CHECK(db.Query("SELECT count(*) FROM users") == Table{{"60"}});
+  }
+  CHECK(p.Bellows("complete").exit_code == 0);
+  Db db(p.db_path());
+  CHECK(db.Query("SELECT count(*) FROM users WHERE name_length = length(name)") == Table{{"60"}});
 }
 
 }  // namespace bellows::e2e
