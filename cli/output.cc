@@ -101,6 +101,11 @@ void CliEvents::Emit(const nlohmann::json& event) {
     std::cerr << "  connection lost (" << event.value("error", "") << "); reconnected, retrying "
               << "the batch (attempt " << event.value("attempt", 0) << " of "
               << event.value("attempts", 0) << ")\n";
+  } else if (name == "replica_lag") {
+    close_bar();
+    std::cerr << "  replica lag " << event.value("lag_s", 0.0) << "s is above "
+              << event.value("max_s", 0.0) << "s: backfill of " << event.value("table", "")
+              << " waits (" << event.value("waited_ms", 0LL) / 1000 << "s so far)\n";
   } else if (name == "lock_wait") {
     close_bar();
     std::cerr << "waiting for the runner lock held by " << event.value("holder", "") << "\n";

@@ -49,6 +49,9 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
                  "After each backfill batch, sleep this many times the batch's duration, so the "
                  "backfill yields the server to the application (0 to 100, default 0)")
       ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--max-replica-lag", o.max_replica_lag,
+                 "PostgreSQL: before each backfill batch, wait while a standby's replay lag is "
+                 "above this (default off)");
   app.add_flag("--allow-drift", o.allow_drift,
                "Run although the schema was changed outside bellows (the run records that it did)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");
@@ -144,6 +147,7 @@ Result<RunOptions> Session::MakeRunOptions() {
   BELLOWS_TRY(duration(options_.lock_wait, config_.lock_wait, &r.lock_wait));
   BELLOWS_TRY(duration(options_.lock_stale, config_.lock_stale, &r.lock_stale));
   BELLOWS_TRY(duration(options_.batch_pause, config_.batch_pause, &r.exec.batch_pause));
+  BELLOWS_TRY(duration(options_.max_replica_lag, config_.max_replica_lag, &r.exec.max_replica_lag));
   if (options_.lock_retries >= 0)
     r.exec.lock_retries = options_.lock_retries;
   else if (config_.lock_retries)

@@ -20,6 +20,7 @@ namespace bellows::cli {
 struct GlobalOptions {
   std::string url, dir, dir_format, format = "text", config, schema, version_prefix;
   std::string lock_timeout, concurrent_wait, lock_wait, lock_stale, batch_pause;
+  std::string max_replica_lag;
   int lock_retries = -1;   // -1: not given (CLI11 refuses a negative one)
   int batch_size = 0;      // 0: not given (CLI11 refuses 0)
   double nice_ratio = -1;  // -1: not given

@@ -45,6 +45,7 @@ Result<ProjectConfig> LoadConfig(const std::string& path) {
   BELLOWS_TRY(str("lock_stale", &c.lock_stale));
   BELLOWS_TRY(str("batch_pause", &c.batch_pause));
   BELLOWS_TRY(str("nice_ratio", &c.nice_ratio));
+  BELLOWS_TRY(str("max_replica_lag", &c.max_replica_lag));
   BELLOWS_TRY(num("lock_retries", &c.lock_retries));
   BELLOWS_TRY(num("batch_size", &c.batch_size));
   r.Declare("require_sum");

@@ -20,6 +20,7 @@ struct ProjectConfig {
   std::optional<std::string> state_prefix;
   std::optional<std::string> version_prefix;
   std::optional<std::string> lock_timeout, concurrent_wait, lock_wait, lock_stale, batch_pause;
+  std::optional<std::string> max_replica_lag;
   std::optional<long long> lock_retries, batch_size;
   std::optional<std::string> nice_ratio;  // a number from 0 to 100
   std::optional<bool> require_sum;

@@ -203,6 +203,13 @@ class Connection {
   virtual Status Reconnect() {
     return BELLOWS_ERR(kUnsupported, "this database has no session to reconnect");
   }
+
+  // For --max-replica-lag (SPEC 4.4): how many seconds the furthest-behind replica of this
+  // server is behind it; 0 with no replica. kUnsupported where the dialect cannot tell.
+  virtual Result<double> ReplicaLag() {
+    return BELLOWS_ERR(kUnsupported,
+                       "bellows cannot read replica lag on " + std::string(dialect().Name()));
+  }
 };
 
 }  // namespace bellows

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 #include <signal.h>
 #include <thread>
@@ -283,6 +284,30 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   return Status::Ok();
 }
 
+Status Executor::WaitForReplicas(long long batch, const StepRow& row) {
+  if (options_.max_replica_lag.count() == 0) return Status::Ok();
+  const double limit = static_cast<double>(options_.max_replica_lag.count()) / 1000;
+  auto waiting_since = Clock::now();
+  auto last_event = waiting_since - std::chrono::hours(1);
+  for (;;) {
+    BELLOWS_ASSIGN_OR_RETURN(double lag, conn_.ReplicaLag());
+    if (lag <= limit) return Status::Ok();
+    auto now = Clock::now();
+    if (now - last_event >= std::chrono::seconds(10)) {
+      last_event = now;
+      nlohmann::json e = Event("replica_lag");
+      e["batch"] = batch;
+      e["seq"] = row.step.seq;
+      e["table"] = row.step.backfill->table;
+      e["lag_s"] = std::round(lag * 10) / 10;
+      e["max_s"] = limit;
+      e["waited_ms"] = std::chrono::duration_cast<Millis>(now - waiting_since).count();
+      Emit(e);
+    }
+    std::this_thread::sleep_for(std::min(Millis(500), options_.max_replica_lag));
+  }
+}
+
 Status Executor::RunBackfill(long long batch, StepRow& row) {
   nlohmann::json e = Event("step_started");
   e["batch"] = batch;
@@ -299,6 +324,8 @@ Status Executor::RunBackfill(long long batch, StepRow& row) {
   int reconnects = 0;
   for (;;) {
     bool finished = false;
+    if (Status w = WaitForReplicas(batch, row); !w.ok())
+      return w.WithStep(std::to_string(row.step.seq) + " " + row.step.description);
     auto batch_started = Clock::now();
     Status s = WithRetries("backfill of " + row.step.backfill->table, [&]() -> Status {
       Status st = conn_.Begin();

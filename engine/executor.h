@@ -27,6 +27,9 @@ struct ExecOptions {
   // After each backfill batch, sleep this many times the batch's own duration (gh-ost's
   // --nice-ratio): 1 doubles the backfill's time and halves its share of the server.
   double nice_ratio = 0;
+  // Before each backfill batch, wait while the furthest-behind replica is more than this far
+  // behind (Connection::ReplicaLag). 0: off.
+  Millis max_replica_lag{0};
   // Single-writer databases (SQLite): consecutive transactional step groups share one
   // transaction until it has run this long, so that many small migrations do not pay a commit
   // (and its fsyncs) each. 0: every group commits on its own.
@@ -56,6 +59,9 @@ class Executor {
 
  private:
   Status RunGroup(long long batch, std::vector<StepRow*>& group, bool undo);
+  // Before a backfill batch: returns once the replicas are no more than max_replica_lag
+  // behind, emitting a replica_lag event when it starts to wait and every 10 s of waiting.
+  Status WaitForReplicas(long long batch, const StepRow& row);
   // Runs `groups` in order in one transaction, committing once `group_budget` has passed after
   // a group (at least one group runs). Returns how many groups committed.
   Result<size_t> RunGroups(long long batch, std::vector<std::vector<StepRow*>>& groups, bool undo);

@@ -5,12 +5,15 @@
 #   scripts/servers.sh stop  postgres|mariadb   stops it and removes its data directory
 #   scripts/servers.sh restart postgres|mariadb stops it and starts it again on the same data
 #                                               (the tests' server-restart case)
+#   scripts/servers.sh start|stop postgres-standby  a streaming standby of the postgres one
+#                                               (pg_basebackup), for the replica-lag test
 # Data directories live under ${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}.
 set -euo pipefail
 
 base="${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}"
 pg_port="${BELLOWS_PG_PORT:-55432}"
 my_port="${BELLOWS_MYSQL_PORT:-53306}"
+pg_standby_port="${BELLOWS_PG_STANDBY_PORT:-$((pg_port + 10))}"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 
 as_postgres() {
@@ -41,6 +44,31 @@ stop_postgres() {
   local dir="$base/postgres-$pg_port"
   if [ -d "$dir" ]; then
     as_postgres "$pg_bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  fi
+}
+
+start_postgres_standby() {
+  local dir="$base/postgres-standby-$pg_standby_port"
+  stop_postgres_standby
+  cd /  # the postgres user may not be allowed into the caller's directory
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+  # -R writes primary_conninfo and standby.signal. The standby replies every second, so that
+  # the primary's replay_lag follows it closely.
+  as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$dir" -R \
+    -X stream -c fast >"$base/postgres-standby-init.log" 2>&1
+  as_postgres "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" \
+    -o "-p $pg_standby_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c wal_receiver_status_interval=1" \
+    -w start >/dev/null
+  echo "postgres://postgres@127.0.0.1:$pg_standby_port/postgres"
+}
+
+stop_postgres_standby() {
+  local dir="$base/postgres-standby-$pg_standby_port"
+  if [ -d "$dir" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
   fi
 }
@@ -95,10 +123,12 @@ stop_mariadb() {
 
 case "${1:-} ${2:-}" in
   "start postgres") start_postgres ;;
-  "stop postgres") stop_postgres ;;
+  "stop postgres") stop_postgres_standby; stop_postgres ;;
+  "start postgres-standby") start_postgres_standby ;;
+  "stop postgres-standby") stop_postgres_standby ;;
   "start mariadb") start_mariadb ;;
   "stop mariadb") stop_mariadb ;;
   "restart postgres") restart_postgres ;;
   "restart mariadb") restart_mariadb ;;
-  *) echo "usage: $0 start|stop|restart postgres|mariadb" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart postgres|mariadb, or start|stop postgres-standby" >&2; exit 2 ;;
 esac

@@ -23,7 +23,9 @@ if [ -z "${BELLOWS_TEST_POSTGRES_URL:-}" ]; then
   BELLOWS_TEST_POSTGRES_URL="$(./scripts/servers.sh start postgres)"
   # The restart case (a server restart between start and complete) may restart this one.
   BELLOWS_TEST_POSTGRES_RESTART="$PWD/scripts/servers.sh restart postgres"
-  export BELLOWS_TEST_POSTGRES_URL BELLOWS_TEST_POSTGRES_RESTART
+  # The replica-lag case starts and stops a standby of it ("$cmd start|stop postgres-standby").
+  BELLOWS_TEST_POSTGRES_STANDBY="$PWD/scripts/servers.sh"
+  export BELLOWS_TEST_POSTGRES_URL BELLOWS_TEST_POSTGRES_RESTART BELLOWS_TEST_POSTGRES_STANDBY
   echo "== postgres: $BELLOWS_TEST_POSTGRES_URL"
 fi
 if [ -z "${BELLOWS_TEST_MYSQL_URL:-}" ]; then

@@ -1,5 +1,6 @@
 #include "dialects/postgres/postgres_connection.h"
 
+#include <cstdlib>
 #include <unistd.h>
 
 #include "dialects/postgres/postgres_session.h"
@@ -236,6 +237,16 @@ Status PostgresConnection::Reconnect() {
   session_->tx.reset();
   BELLOWS_ASSIGN_OR_RETURN(session_, Connect(url_));
   return SetUp();
+}
+
+Result<double> PostgresConnection::ReplicaLag() {
+  // replay_lag is measured by the primary from its standbys' replies, and grows while a
+  // standby's replay is stuck; it is NULL once a standby has caught up and stayed so.
+  BELLOWS_ASSIGN_OR_RETURN(Rows rows,
+                           Query("SELECT COALESCE(EXTRACT(EPOCH FROM max(replay_lag)), 0)::float8 "
+                                 "FROM pg_stat_replication"));
+  if (rows.empty() || !rows.rows[0][0]) return 0.0;
+  return std::strtod(rows.rows[0][0]->c_str(), nullptr);
 }
 
 Status PostgresConnection::SetLockTimeout(Millis timeout) {

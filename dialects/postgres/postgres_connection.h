@@ -38,6 +38,7 @@ class PostgresConnection final : public Connection {
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
   bool Alive() override;
   Status Reconnect() override;
+  Result<double> ReplicaLag() override;
 
  private:
   // The session settings: notices off, search_path, application_name.

@@ -33,6 +33,7 @@ class SqliteConnection final : public Connection {
   Status SetLockTimeout(Millis timeout) override;
   Result<Schema> Introspect() override;
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
+  Result<double> ReplicaLag() override { return 0.0; }  // a file has no replicas
 
  private:
   SqliteConnection(std::string path, sqlite3* db, DialectOptions options);

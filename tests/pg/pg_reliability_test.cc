@@ -471,4 +471,66 @@ TEST_CASE("postgres: a server restart between start and complete") {
         Table{{"0"}});
 }
 
+// SPEC 4.4: with --max-replica-lag the backfill waits while a standby is behind, and goes on
+// once it has caught up. A real streaming standby (pg_basebackup) whose replay is paused.
+TEST_CASE("postgres: the backfill waits while a standby's replay lag is above --max-replica-lag") {
+  const char* servers = std::getenv("BELLOWS_TEST_POSTGRES_STANDBY");
+  if (servers == nullptr || *servers == '\0') {
+    MESSAGE(
+        "SKIPPED: BELLOWS_TEST_POSTGRES_STANDBY is not set (scripts/test.sh sets it for the "
+        "server it starts)");
+    return;
+  }
+  PgProject pg;
+  SeedReliabilityUsers(pg, 3000);
+  Run up = e2e::Shell(pg.project.dir(), std::string(servers) + " start postgres-standby");
+  INFO(up.out, up.err);
+  REQUIRE(up.exit_code == 0);
+  struct StopStandby {
+    std::string command;
+    ~StopStandby() { (void)std::system(command.c_str()); }
+  } stop{std::string(servers) + " stop postgres-standby >/dev/null 2>&1"};
+  std::string standby_url = up.out.substr(0, up.out.find_last_not_of("\n ") + 1);
+  PgConn standby(WithDatabase(standby_url, pg.db.name()));
+  CHECK(standby.Query("SELECT count(*) FROM users") == Table{{"3000"}});
+  standby.Must("SELECT pg_wal_replay_pause()");
+
+  pg.project.Write("0002_upper.yaml", kReliabilityUpper);
+  Run start;
+  std::atomic<bool> finished{false};
+  std::thread runner([&] {
+    start = pg.project.Bellows(
+        "start --format json --max-replica-lag 1s --batch-size 100 --batch-pause 50ms");
+    finished = true;
+  });
+  JoinOnExit join{runner};
+  // Without the wait, 30 batches end within about 3 s. The standby replays nothing for 14 s.
+  std::this_thread::sleep_for(std::chrono::seconds(14));
+  CHECK_FALSE(finished.load());
+  standby.Must("SELECT pg_wal_replay_resume()");
+  runner.join();
+  INFO(start.err);
+  REQUIRE(start.exit_code == 0);
+
+  std::vector<nlohmann::json> waits;
+  std::istringstream in(start.err);
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_object() && e.value("event", "") == "replica_lag") waits.push_back(e);
+  }
+  REQUIRE(waits.size() >= 2);  // when it began to wait, and 10 s later
+  CHECK(waits.front().at("lag_s").get<double>() > 1.0);
+  CHECK(waits.front().at("max_s").get<double>() == 1.0);
+  CHECK(waits.front().at("table") == "users");
+  CHECK(waits.back().at("waited_ms").get<long long>() >= 10000);
+  {
+    PgConn new_app(pg.db.url(), Latest(pg.project));
+    CHECK(new_app.Query("SELECT count(*) FROM users WHERE upper_name IS DISTINCT FROM "
+                        "upper(name)") == Table{{"0"}});
+  }
+  MustRun(pg.project, "complete");
+  PgConn c(pg.db.url());
+  CHECK(c.Query("SELECT count(*) FROM users WHERE upper_name = upper(name)") == Table{{"3000"}});
+}
+
 }  // namespace bellows::pgtest
