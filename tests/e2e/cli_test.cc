@@ -284,12 +284,7 @@ TEST_CASE("cli: --nice-ratio pauses after each backfill batch in proportion to i
   SUBCASE("flag") {
     Run r = p.Bellows("start --format json --batch-size 10 --batch-pause 2ms --nice-ratio 50");
     REQUIRE(r.exit_code == 0);
-    std::vector<nlohmann::json> batches;
-    std::istringstream lines(r.err);
-    for (std::string line; std::getline(lines, line);) {
-      nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
-      if (e.is_object() && e.value("event", "") == "backfill_progress") batches.push_back(e);
-    }
+    std::vector<nlohmann::json> batches = EventsOf(r, "backfill_progress");
     REQUIRE(batches.size() >= 6);
     CHECK(batches.back().at("rows_done") == 60);
     CHECK(batches.back().at("pause_ms") == 0);  // no pause after the last batch

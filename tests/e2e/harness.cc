@@ -93,6 +93,16 @@ nlohmann::json JsonOf(const Run& r) {
   return j;
 }
 
+std::vector<nlohmann::json> EventsOf(const Run& r, const std::string& name) {
+  std::vector<nlohmann::json> events;
+  std::istringstream in(r.err);
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_object() && e.value("event", "") == name) events.push_back(std::move(e));
+  }
+  return events;
+}
+
 std::string SqlString(const std::string& s) {
   std::string out = "'";
   for (char c : s) {

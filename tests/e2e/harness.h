@@ -71,6 +71,8 @@ class Project {
 std::string ReadAll(const std::string& path);
 // A run's stdout as the one JSON object of --format json (REQUIREs one, showing the output).
 nlohmann::json JsonOf(const Run& r);
+// The events named `name` that a --format json run wrote to stderr, in order.
+std::vector<nlohmann::json> EventsOf(const Run& r, const std::string& name);
 // Runs a shell command in `dir` (without BELLOWS_URL and DATABASE_URL), capturing its output.
 Run Shell(const std::string& dir, const std::string& command);
 std::string ShellQuote(const std::string& s);
