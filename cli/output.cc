@@ -103,9 +103,15 @@ void CliEvents::Emit(const nlohmann::json& event) {
               << event.value("attempts", 0) << ")\n";
   } else if (name == "replica_lag") {
     close_bar();
-    std::cerr << "  replica lag " << event.value("lag_s", 0.0) << "s is above "
-              << event.value("max_s", 0.0) << "s: backfill of " << event.value("table", "")
-              << " waits (" << event.value("waited_ms", 0LL) / 1000 << "s so far)\n";
+    nlohmann::json lag = event.value("lag_s", nlohmann::json());
+    std::cerr << "  replica lag ";
+    if (lag.is_number())
+      std::cerr << lag.get<double>() << "s";
+    else
+      std::cerr << "unknown (replication stopped)";
+    std::cerr << " (limit " << event.value("max_s", 0.0) << "s): backfill of "
+              << event.value("table", "") << " waits (" << event.value("waited_ms", 0LL) / 1000
+              << "s so far)\n";
   } else if (name == "lock_wait") {
     close_bar();
     std::cerr << "waiting for the runner lock held by " << event.value("holder", "") << "\n";

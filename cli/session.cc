@@ -50,8 +50,8 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& o) {
                  "backfill yields the server to the application (0 to 100, default 0)")
       ->check(CLI::Range(0.0, 100.0));
   app.add_option("--max-replica-lag", o.max_replica_lag,
-                 "PostgreSQL: before each backfill batch, wait while a standby's replay lag is "
-                 "above this (default off)");
+                 "Before each backfill batch, wait while a replica (PostgreSQL standby, MariaDB "
+                 "replica) is further behind than this (default off)");
   app.add_flag("--allow-drift", o.allow_drift,
                "Run although the schema was changed outside bellows (the run records that it did)");
   app.add_flag("-v,--verbose", o.verbose, "Show where in bellows an error was raised");

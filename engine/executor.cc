@@ -299,7 +299,8 @@ Status Executor::WaitForReplicas(long long batch, const StepRow& row) {
       e["batch"] = batch;
       e["seq"] = row.step.seq;
       e["table"] = row.step.backfill->table;
-      e["lag_s"] = std::round(lag * 1000) / 1000;
+      // null: the lag is unknown (a MariaDB replica whose SQL thread is stopped)
+      e["lag_s"] = std::isfinite(lag) ? nlohmann::json(std::round(lag * 1000) / 1000) : nullptr;
       e["max_s"] = limit;
       e["waited_ms"] = std::chrono::duration_cast<Millis>(now - waiting_since).count();
       Emit(e);

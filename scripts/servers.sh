@@ -7,6 +7,9 @@
 #                                               (the tests' server-restart case)
 #   scripts/servers.sh start|stop postgres-standby  a streaming standby of the postgres one
 #                                               (pg_basebackup), for the replica-lag test
+#   scripts/servers.sh start|stop mariadb-replication  a MariaDB primary (binary log) and a
+#                                               replica of it, on the next ports (+20, +21);
+#                                               prints both URLs, for the replica-lag test
 # Data directories live under ${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}.
 set -euo pipefail
 
@@ -121,14 +124,60 @@ stop_mariadb() {
   fi
 }
 
+# A primary with a binary log and a replica that reports its host, both new and empty.
+start_mariadb_replication() {
+  local user; user="$(id -un)"
+  local primary_port=$((my_port + 20)) replica_port=$((my_port + 21))
+  stop_mariadb_replication
+  local role port id extra
+  for role in primary replica; do
+    if [ "$role" = primary ]; then port=$primary_port; id=1; extra="--log-bin=mariadb-bin --binlog-format=ROW"
+    else port=$replica_port; id=2; extra="--report-host=127.0.0.1 --report-port=$replica_port --read-only"; fi
+    local dir="$base/mariadb-$role-$port"
+    mkdir -p "$dir/data"
+    mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
+      --auth-root-authentication-method=normal >"$base/mariadb-$role-init.log" 2>&1
+    # shellcheck disable=SC2086
+    mariadbd --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
+      --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --log-error="$dir/error.log" \
+      --server-id=$id --innodb-flush-log-at-trx-commit=0 $extra >/dev/null 2>&1 &
+  done
+  for role in primary replica; do
+    local sock="$base/mariadb-$role-$([ $role = primary ] && echo $primary_port || echo $replica_port)/sock"
+    for _ in $(seq 1 60); do
+      mariadb-admin --no-defaults -uroot --socket="$sock" ping >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+  done
+  mariadb --no-defaults -uroot --socket="$base/mariadb-replica-$replica_port/sock" -e \
+    "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$primary_port, MASTER_USER='root', MASTER_USE_GTID=current_pos; START SLAVE"
+  echo "mysql://root@127.0.0.1:$primary_port/mysql"
+  echo "mysql://root@127.0.0.1:$replica_port/mysql"
+}
+
+stop_mariadb_replication() {
+  local role port
+  for role in replica primary; do
+    port=$([ $role = primary ] && echo $((my_port + 20)) || echo $((my_port + 21)))
+    local dir="$base/mariadb-$role-$port"
+    if [ -d "$dir" ]; then
+      mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
+      for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+      rm -rf "$dir"
+    fi
+  done
+}
+
 case "${1:-} ${2:-}" in
   "start postgres") start_postgres ;;
   "stop postgres") stop_postgres_standby; stop_postgres ;;
   "start postgres-standby") start_postgres_standby ;;
   "stop postgres-standby") stop_postgres_standby ;;
+  "start mariadb-replication") start_mariadb_replication ;;
+  "stop mariadb-replication") stop_mariadb_replication ;;
   "start mariadb") start_mariadb ;;
-  "stop mariadb") stop_mariadb ;;
+  "stop mariadb") stop_mariadb_replication; stop_mariadb ;;
   "restart postgres") restart_postgres ;;
   "restart mariadb") restart_mariadb ;;
-  *) echo "usage: $0 start|stop|restart postgres|mariadb, or start|stop postgres-standby" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart postgres|mariadb, or start|stop postgres-standby|mariadb-replication" >&2; exit 2 ;;
 esac

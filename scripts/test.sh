@@ -32,7 +32,9 @@ if [ -z "${BELLOWS_TEST_MYSQL_URL:-}" ]; then
   started+=(mariadb)
   BELLOWS_TEST_MYSQL_URL="$(./scripts/servers.sh start mariadb)"
   BELLOWS_TEST_MYSQL_RESTART="$PWD/scripts/servers.sh restart mariadb"
-  export BELLOWS_TEST_MYSQL_URL BELLOWS_TEST_MYSQL_RESTART
+  # The replica-lag case starts and stops a primary and a replica of its own on the next ports.
+  BELLOWS_TEST_MYSQL_REPLICATION="$PWD/scripts/servers.sh"
+  export BELLOWS_TEST_MYSQL_URL BELLOWS_TEST_MYSQL_RESTART BELLOWS_TEST_MYSQL_REPLICATION
   echo "== mariadb: $BELLOWS_TEST_MYSQL_URL"
 fi
 

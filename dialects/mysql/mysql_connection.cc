@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <limits>
 #include <thread>
 
 #include "dialects/mysql/mysql_session.h"
@@ -205,6 +207,40 @@ Status MysqlConnection::Reconnect() {
                  ", SESSION innodb_lock_wait_timeout = " +
                  std::to_string(std::min<long long>(lock_wait_seconds_, 1073741824)),
              nullptr);
+}
+
+Result<double> MysqlConnection::ReplicaLag() {
+  BELLOWS_ASSIGN_OR_RETURN(Rows hosts, Query("SHOW SLAVE HOSTS"));
+  double worst = 0;
+  for (const Row& r : hosts.rows) {
+    // Server_id, Host, Port, Master_id
+    std::string id = r.size() > 0 ? r[0].value_or("") : "";
+    std::string host = r.size() > 1 ? r[1].value_or("") : "";
+    unsigned port = r.size() > 2 ? static_cast<unsigned>(std::atoi(r[2].value_or("0").c_str())) : 0;
+    if (host.empty()) {
+      return BELLOWS_ERR(kUsage, "replica with server_id " + id +
+                                     " does not report its host, so bellows cannot read its lag")
+          .WithHint("start each replica with report_host (and report_port) set");
+    }
+    if (port == 0) port = 3306;
+    std::string key = host + ":" + std::to_string(port);
+    std::unique_ptr<MySession>& replica = replicas_[key];
+    if (replica == nullptr) {
+      BELLOWS_ASSIGN_OR_RETURN(replica, ConnectReplica(*session_, host, port));
+    }
+    Rows status;
+    if (Status st = Run(*replica, "SHOW SLAVE STATUS", &status); !st.ok()) {
+      replica.reset();  // connect again next time
+      return st.With("reading the lag of replica " + key);
+    }
+    auto column = std::find(status.columns.begin(), status.columns.end(), "Seconds_Behind_Master");
+    if (status.empty() || column == status.columns.end()) continue;  // not replicating
+    const std::optional<std::string>& lag =
+        status.rows[0][static_cast<size_t>(column - status.columns.begin())];
+    if (!lag) return std::numeric_limits<double>::infinity();  // its SQL thread is stopped
+    worst = std::max(worst, std::strtod(lag->c_str(), nullptr));
+  }
+  return worst;
 }
 
 Status MysqlConnection::SetLockTimeout(Millis timeout) {

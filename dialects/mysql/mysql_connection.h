@@ -2,6 +2,7 @@
 // A MySQL/MariaDB session through MariaDB Connector/C (mysql_session.h holds the C API side).
 // One connection is used by one thread at a time.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,10 @@ class MysqlConnection final : public Connection {
   Result<std::unique_ptr<RunnerLock>> OpenRunnerLock(Millis stale_after) override;
   bool Alive() override;
   Status Reconnect() override;
+  // The largest Seconds_Behind_Master of the replicas SHOW SLAVE HOSTS lists (each must set
+  // report_host), read on a session of its own per replica; +infinity when a replica's SQL
+  // thread is stopped (the server reports NULL).
+  Result<double> ReplicaLag() override;
 
  private:
   MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,
@@ -57,6 +62,7 @@ class MysqlConnection final : public Connection {
   bool in_transaction_ = false;
   long long lock_wait_seconds_ = 31536000;  // lock_wait_timeout as SetLockTimeout last set it
   bool version_variable_set_ = false;       // @bellows_version set by a backfill batch
+  std::map<std::string, std::unique_ptr<MySession>> replicas_;  // by "host:port"
 };
 
 }  // namespace bellows::mysql

@@ -90,10 +90,15 @@ MySession::~MySession() {
   if (handle != nullptr) mysql_close(handle);
 }
 
-Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
+namespace {
+
+// Opens a session on `parsed`; `url` masks secrets in messages, which name the server as
+// `display`.
+Result<std::unique_ptr<MySession>> ConnectParsed(const std::string& url, MysqlUrl parsed,
+                                                 const std::string& display) {
   auto s = std::make_unique<MySession>();
   s->url = url;
-  BELLOWS_ASSIGN_OR_RETURN(s->parsed, ParseMysqlUrl(url));
+  s->parsed = std::move(parsed);
   // mysql_init initialises the library on first use, which is not thread-safe; bellows fleet
   // connects from several threads, so the first connection does it, once.
   static const bool library = mysql_library_init(0, nullptr, nullptr) == 0;
@@ -118,9 +123,9 @@ Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
   if (mysql_real_connect(s->handle, u.host.c_str(), u.user.empty() ? nullptr : u.user.c_str(),
                          u.password.c_str(), u.database.c_str(), u.port,
                          u.socket.empty() ? nullptr : u.socket.c_str(), 0) == nullptr) {
-    return BELLOWS_ERR(kConnection, MaskSecrets("cannot connect to " + MaskUrl(url) + ": " +
-                                                    mysql_error(s->handle),
-                                                url))
+    return BELLOWS_ERR(
+               kConnection,
+               MaskSecrets("cannot connect to " + display + ": " + mysql_error(s->handle), url))
         .WithHint(
             "check host, port, user, password and database in --url (parameters such as "
             "ssl-mode go after '?')");
@@ -131,6 +136,24 @@ Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
     if (!st.ok()) return st.WithCode(Code::kConnection).With("setting up the session");
   }
   return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MySession>> Connect(const std::string& url) {
+  BELLOWS_ASSIGN_OR_RETURN(MysqlUrl parsed, ParseMysqlUrl(url));
+  return ConnectParsed(url, std::move(parsed), MaskUrl(url));
+}
+
+Result<std::unique_ptr<MySession>> ConnectReplica(const MySession& primary, const std::string& host,
+                                                  unsigned port) {
+  MysqlUrl parsed = primary.parsed;
+  parsed.host = host;
+  parsed.port = port;
+  parsed.socket.clear();
+  parsed.database.clear();
+  return ConnectParsed(primary.url, std::move(parsed),
+                       "replica " + host + ":" + std::to_string(port));
 }
 
 unsigned LastErrno(MySession& session) { return mysql_errno(session.handle); }

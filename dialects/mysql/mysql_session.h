@@ -27,6 +27,10 @@ struct MySession {
 // Opens a session on `url` with bellows' session settings (strict sql_mode, utf8mb4,
 // program_name). kConnection with the server's reason when it cannot.
 Result<std::unique_ptr<MySession>> Connect(const std::string& url);
+// Opens a session on the replica at `host`:`port` with `primary`'s user, password and TLS
+// settings, and no database.
+Result<std::unique_ptr<MySession>> ConnectReplica(const MySession& primary, const std::string& host,
+                                                  unsigned port);
 // Runs one statement, collecting the rows of its result when `rows` is set (and draining them
 // otherwise).
 Status Run(MySession& session, std::string_view sql, Rows* rows);

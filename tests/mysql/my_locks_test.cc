@@ -170,24 +170,4 @@ TEST_CASE("mysql: a step that copies an existing table needs allow_copy: true") 
                    "DATABASE() AND TABLE_NAME = 'things'") == Table{{"2"}});
 }
 
-// SPEC 4.4: MariaDB's primary does not know its replicas' lag, and bellows does not read it
-// from the replicas yet: --max-replica-lag is refused before anything runs, not ignored.
-TEST_CASE("mysql: --max-replica-lag is refused before anything runs") {
-  MyProject my;
-  Seed(my, 10);
-  MyConn c(my.db.url());
-  Table before = Observable(c, my.db.name());
-  my.project.Write("0002_add.yaml", R"yaml(operations:
-  - add_column:
-      table: users
-      column: {name: email, type: text}
-)yaml");
-  Run r = my.project.Bellows("start --max-replica-lag 5s");
-  INFO(r.err);
-  CHECK(r.exit_code == 2);
-  CHECK(Has(r.err, "--max-replica-lag: bellows cannot read replica lag on mysql"));
-  CHECK(Has(r.err, "--nice-ratio"));
-  CHECK(Observable(c, my.db.name()) == before);
-}
-
 }  // namespace bellows::mytest

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -546,6 +547,78 @@ TEST_CASE("mysql: a server restart between start and complete") {
                 "'new-after-restart') ORDER BY id") == Table{{"1017"}, {"7"}});
   CHECK(c.Query("SELECT count(*) FROM users WHERE name LIKE 'u%' AND name_len <> "
                 "CHAR_LENGTH(name) + 1000") == Table{{"0"}});
+}
+
+// SPEC 4.4 on MariaDB: bellows finds the replicas with SHOW SLAVE HOSTS, reads
+// Seconds_Behind_Master on each, and waits while one is behind or stopped. A primary with a
+// binary log and a real replica of it (scripts/servers.sh start mariadb-replication).
+TEST_CASE("mysql: the backfill waits while a replica is stopped or behind --max-replica-lag") {
+  const char* servers = std::getenv("BELLOWS_TEST_MYSQL_REPLICATION");
+  if (servers == nullptr || *servers == '\0') {
+    MESSAGE(
+        "SKIPPED: BELLOWS_TEST_MYSQL_REPLICATION is not set (scripts/test.sh sets it when it "
+        "starts the servers)");
+    return;
+  }
+  e2e::Project project;
+  Run up = e2e::Shell(project.dir(), std::string(servers) + " start mariadb-replication");
+  INFO(up.out, up.err);
+  REQUIRE(up.exit_code == 0);
+  struct StopServers {
+    std::string command;
+    ~StopServers() { (void)std::system(command.c_str()); }
+  } stop{std::string(servers) + " stop mariadb-replication >/dev/null 2>&1"};
+  std::istringstream urls(up.out);
+  std::string primary_url, replica_url;
+  std::getline(urls, primary_url);
+  std::getline(urls, replica_url);
+  REQUIRE(!replica_url.empty());
+  MyConn(primary_url).Must("CREATE DATABASE app");
+  project.SetUrl(WithDatabase(primary_url, "app"));
+  project.Write("0001_users.yaml", kUsers);
+  MustRun(project, "apply");
+  MyConn primary(WithDatabase(primary_url, "app"));
+  primary.Must("INSERT INTO users (name) SELECT CONCAT('u', seq) FROM seq_1_to_3000");
+  MyConn replica(replica_url);
+  bool caught_up = false;
+  for (int i = 0; i < 100 && !caught_up; ++i) {
+    caught_up = replica.Query("SELECT count(*) FROM app.users") == Table{{"3000"}};
+    if (!caught_up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(caught_up);
+  replica.Must("STOP SLAVE SQL_THREAD");
+
+  project.Write("0002_name_len.yaml", kNameLen);
+  Run start;
+  std::atomic<bool> finished{false};
+  Background runner([&] {
+    start = project.Bellows(
+        "start --format json --max-replica-lag 1s --batch-size 100 --batch-pause 50ms");
+    finished = true;
+  });
+  // Without the wait, 30 batches end within about 3 s. The replica applies nothing for 6 s.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  CHECK_FALSE(finished.load());
+  replica.Must("START SLAVE SQL_THREAD");
+  runner.Join();
+  INFO(start.err);
+  REQUIRE(start.exit_code == 0);
+  std::vector<nlohmann::json> waits = e2e::EventsOf(start, "replica_lag");
+  REQUIRE(!waits.empty());
+  CHECK(waits.front().at("lag_s").is_null());  // unknown: the replica's SQL thread is stopped
+  CHECK(waits.front().at("table") == "users");
+  CHECK(e2e::EventsOf(start, "backfill_progress").size() >= 30);
+  MustRun(project, "complete");
+  CHECK(primary.Query("SELECT count(*) FROM users WHERE name_len = CHAR_LENGTH(name) + 1000") ==
+        Table{{"3000"}});
+  bool replicated = false;
+  for (int i = 0; i < 100 && !replicated; ++i) {
+    replicated = replica.Query(
+                     "SELECT count(*) FROM app.users WHERE name_len = "
+                     "CHAR_LENGTH(name) + 1000") == Table{{"3000"}};
+    if (!replicated) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(replicated);
 }
 
 }  // namespace bellows::mytest
