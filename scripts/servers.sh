@@ -143,11 +143,20 @@ start_mariadb_replication() {
       --server-id=$id --innodb-flush-log-at-trx-commit=0 $extra >/dev/null 2>&1 &
   done
   for role in primary replica; do
-    local sock="$base/mariadb-$role-$([ $role = primary ] && echo $primary_port || echo $replica_port)/sock"
-    for _ in $(seq 1 60); do
-      mariadb-admin --no-defaults -uroot --socket="$sock" ping >/dev/null 2>&1 && break
+    port=$([ $role = primary ] && echo $primary_port || echo $replica_port)
+    local up=no
+    for _ in $(seq 1 240); do
+      if mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'SELECT 1' >/dev/null 2>&1; then
+        up=yes
+        break
+      fi
       sleep 0.5
     done
+    if [ $up = no ]; then
+      echo "mariadb $role on port $port did not answer within 120 s:" >&2
+      tail -20 "$base/mariadb-$role-$port/error.log" >&2 || true
+      return 1
+    fi
   done
   mariadb --no-defaults -uroot --socket="$base/mariadb-replica-$replica_port/sock" -e \
     "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$primary_port, MASTER_USER='root', MASTER_USE_GTID=current_pos; START SLAVE"
