@@ -1,10 +1,12 @@
 #include "tests/e2e/harness.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -91,6 +93,27 @@ nlohmann::json JsonOf(const Run& r) {
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   REQUIRE(j.is_object());
   return j;
+}
+
+std::string ServerCommand(const char* variable) {
+  const char* command = std::getenv(variable);
+  if (command != nullptr && *command != '\0') return command;
+  MESSAGE("SKIPPED: " << variable
+                      << " is not set (scripts/test.sh sets it for the servers it starts)");
+  return "";
+}
+
+RunAtExit::~RunAtExit() {
+  int ignored = std::system(command_.c_str());
+  (void)ignored;
+}
+
+bool WaitUntil(const std::function<bool()>& done, int seconds) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
 }
 
 std::vector<nlohmann::json> EventsOf(const Run& r, const std::string& name) {

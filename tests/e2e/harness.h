@@ -2,6 +2,7 @@
 // End-to-end test harness: runs the real bellows binary in a temporary project directory and
 // reads the SQLite database with libsqlite3, as a user would check it.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,6 +72,24 @@ class Project {
 std::string ReadAll(const std::string& path);
 // A run's stdout as the one JSON object of --format json (REQUIREs one, showing the output).
 nlohmann::json JsonOf(const Run& r);
+// The command that the environment variable `variable` names, for a test that drives servers
+// scripts/test.sh started (restarts them, starts replicas). When it is not set: "", after a
+// "SKIPPED" message naming it.
+std::string ServerCommand(const char* variable);
+// Runs a shell command when it goes out of scope, also when a REQUIRE ends the test (stopping
+// servers that a test started).
+class RunAtExit {
+ public:
+  explicit RunAtExit(std::string command) : command_(std::move(command)) {}
+  ~RunAtExit();
+  RunAtExit(const RunAtExit&) = delete;
+  RunAtExit& operator=(const RunAtExit&) = delete;
+
+ private:
+  std::string command_;
+};
+// Asks `done` every 100 ms until it says yes or `seconds` have passed; returns its last answer.
+bool WaitUntil(const std::function<bool()>& done, int seconds = 10);
 // The events named `name` that a --format json run wrote to stderr, in order.
 std::vector<nlohmann::json> EventsOf(const Run& r, const std::string& name);
 // Runs a shell command in `dir` (without BELLOWS_URL and DATABASE_URL), capturing its output.

@@ -518,19 +518,14 @@ TEST_CASE("mysql: writers through a crash of start lose nothing") {
 // SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for
 // the server it started). Both versions work again afterwards, and complete finishes the batch.
 TEST_CASE("mysql: a server restart between start and complete") {
-  const char* restart = std::getenv("BELLOWS_TEST_MYSQL_RESTART");
-  if (restart == nullptr || *restart == '\0') {
-    MESSAGE(
-        "SKIPPED: BELLOWS_TEST_MYSQL_RESTART is not set (scripts/test.sh sets it for the "
-        "server it starts)");
-    return;
-  }
+  const std::string restart = e2e::ServerCommand("BELLOWS_TEST_MYSQL_RESTART");
+  if (restart.empty()) return;
   MyProject my;
   SeedUsers(my, 30);
   my.project.Write("0002_name_len.yaml", kNameLen);
   MustRun(my.project, "start --batch-size 7");
   const std::string new_version = Latest(my.project);
-  REQUIRE(std::system(restart) == 0);
+  REQUIRE(std::system(restart.c_str()) == 0);
   {
     MyConn old_app(my.db.url());
     old_app.Must("INSERT INTO users (name) VALUES ('old-after-restart')");
@@ -553,21 +548,13 @@ TEST_CASE("mysql: a server restart between start and complete") {
 // Seconds_Behind_Master on each, and waits while one is behind or stopped. A primary with a
 // binary log and a real replica of it (scripts/servers.sh start mariadb-replication).
 TEST_CASE("mysql: the backfill waits while a replica is stopped or behind --max-replica-lag") {
-  const char* servers = std::getenv("BELLOWS_TEST_MYSQL_REPLICATION");
-  if (servers == nullptr || *servers == '\0') {
-    MESSAGE(
-        "SKIPPED: BELLOWS_TEST_MYSQL_REPLICATION is not set (scripts/test.sh sets it when it "
-        "starts the servers)");
-    return;
-  }
+  const std::string servers = e2e::ServerCommand("BELLOWS_TEST_MYSQL_REPLICATION");
+  if (servers.empty()) return;
   e2e::Project project;
-  Run up = e2e::Shell(project.dir(), std::string(servers) + " start mariadb-replication");
+  Run up = e2e::Shell(project.dir(), servers + " start mariadb-replication");
+  e2e::RunAtExit stop(servers + " stop mariadb-replication >/dev/null 2>&1");
   INFO(up.out, up.err);
   REQUIRE(up.exit_code == 0);
-  struct StopServers {
-    std::string command;
-    ~StopServers() { (void)std::system(command.c_str()); }
-  } stop{std::string(servers) + " stop mariadb-replication >/dev/null 2>&1"};
   std::istringstream urls(up.out);
   std::string primary_url, replica_url;
   std::getline(urls, primary_url);
@@ -580,12 +567,8 @@ TEST_CASE("mysql: the backfill waits while a replica is stopped or behind --max-
   MyConn primary(WithDatabase(primary_url, "app"));
   primary.Must("INSERT INTO users (name) SELECT CONCAT('u', seq) FROM seq_1_to_3000");
   MyConn replica(replica_url);
-  bool caught_up = false;
-  for (int i = 0; i < 100 && !caught_up; ++i) {
-    caught_up = replica.Query("SELECT count(*) FROM app.users") == Table{{"3000"}};
-    if (!caught_up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(caught_up);
+  REQUIRE(e2e::WaitUntil(
+      [&] { return replica.Query("SELECT count(*) FROM app.users") == Table{{"3000"}}; }));
   replica.Must("STOP SLAVE SQL_THREAD");
 
   project.Write("0002_name_len.yaml", kNameLen);
@@ -611,14 +594,11 @@ TEST_CASE("mysql: the backfill waits while a replica is stopped or behind --max-
   MustRun(project, "complete");
   CHECK(primary.Query("SELECT count(*) FROM users WHERE name_len = CHAR_LENGTH(name) + 1000") ==
         Table{{"3000"}});
-  bool replicated = false;
-  for (int i = 0; i < 100 && !replicated; ++i) {
-    replicated = replica.Query(
-                     "SELECT count(*) FROM app.users WHERE name_len = "
-                     "CHAR_LENGTH(name) + 1000") == Table{{"3000"}};
-    if (!replicated) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(replicated);
+  CHECK(e2e::WaitUntil([&] {
+    return replica.Query(
+               "SELECT count(*) FROM app.users WHERE name_len = CHAR_LENGTH(name) + "
+               "1000") == Table{{"3000"}};
+  }));
 }
 
 }  // namespace bellows::mytest

@@ -440,19 +440,14 @@ TEST_CASE("postgres: writers through a crash of start lose nothing") {
 // SPEC 4 between start and complete: the server restarts (scripts/test.sh gives the command for
 // the server it started). Both versions work again afterwards, and complete finishes the batch.
 TEST_CASE("postgres: a server restart between start and complete") {
-  const char* restart = std::getenv("BELLOWS_TEST_POSTGRES_RESTART");
-  if (restart == nullptr || *restart == '\0') {
-    MESSAGE(
-        "SKIPPED: BELLOWS_TEST_POSTGRES_RESTART is not set (scripts/test.sh sets it for the "
-        "server it starts)");
-    return;
-  }
+  const std::string restart = e2e::ServerCommand("BELLOWS_TEST_POSTGRES_RESTART");
+  if (restart.empty()) return;
   PgProject pg;
   SeedReliabilityUsers(pg, 30);
   pg.project.Write("0002_upper.yaml", kReliabilityUpper);
   MustRun(pg.project, "start --batch-size 7");
   const std::string new_version = Latest(pg.project);
-  REQUIRE(std::system(restart) == 0);
+  REQUIRE(std::system(restart.c_str()) == 0);
   {
     PgConn old_app(pg.db.url());
     old_app.Must("INSERT INTO users (name) VALUES ('old-after-restart')");
@@ -474,22 +469,14 @@ TEST_CASE("postgres: a server restart between start and complete") {
 // SPEC 4.4: with --max-replica-lag the backfill waits while a standby is behind, and goes on
 // once it has caught up. A real streaming standby (pg_basebackup) whose replay is paused.
 TEST_CASE("postgres: the backfill waits while a standby's replay lag is above --max-replica-lag") {
-  const char* servers = std::getenv("BELLOWS_TEST_POSTGRES_STANDBY");
-  if (servers == nullptr || *servers == '\0') {
-    MESSAGE(
-        "SKIPPED: BELLOWS_TEST_POSTGRES_STANDBY is not set (scripts/test.sh sets it for the "
-        "server it starts)");
-    return;
-  }
+  const std::string servers = e2e::ServerCommand("BELLOWS_TEST_POSTGRES_STANDBY");
+  if (servers.empty()) return;
   PgProject pg;
   SeedReliabilityUsers(pg, 3000);
-  Run up = e2e::Shell(pg.project.dir(), std::string(servers) + " start postgres-standby");
+  Run up = e2e::Shell(pg.project.dir(), servers + " start postgres-standby");
+  e2e::RunAtExit stop(servers + " stop postgres-standby >/dev/null 2>&1");
   INFO(up.out, up.err);
   REQUIRE(up.exit_code == 0);
-  struct StopStandby {
-    std::string command;
-    ~StopStandby() { (void)std::system(command.c_str()); }
-  } stop{std::string(servers) + " stop postgres-standby >/dev/null 2>&1"};
   std::string standby_url = up.out.substr(0, up.out.find_last_not_of("\n ") + 1);
   PgConn standby(WithDatabase(standby_url, pg.db.name()));
   CHECK(standby.Query("SELECT count(*) FROM users") == Table{{"3000"}});
