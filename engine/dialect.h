@@ -206,11 +206,7 @@ class Connection {
 
   // For --max-replica-lag (SPEC 4.4): how many seconds the furthest-behind replica of this
   // server is behind it; 0 with no replica, +infinity when a replica cannot tell (stopped).
-  // kUnsupported where the dialect cannot tell.
-  virtual Result<double> ReplicaLag() {
-    return BELLOWS_ERR(kUnsupported,
-                       "bellows cannot read replica lag on " + std::string(dialect().Name()));
-  }
+  virtual Result<double> ReplicaLag() = 0;
 };
 
 }  // namespace bellows

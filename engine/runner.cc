@@ -137,17 +137,9 @@ Status Runner::Acquire() {
 
 Status Runner::Open() {
   BELLOWS_TRY(conn_.SetLockTimeout(options_.exec.lock_timeout));
-  if (options_.exec.max_replica_lag.count() > 0) {
-    // Refused before anything runs where the lag cannot be read.
-    Result<double> lag = conn_.ReplicaLag();
-    if (!lag.ok() && lag.status().code() == Code::kUnsupported) {
-      return BELLOWS_ERR(kUsage, "--max-replica-lag: " + lag.status().message())
-          .WithHint(
-              "drop --max-replica-lag (max_replica_lag in bellows.yaml), and throttle the "
-              "backfill with --nice-ratio or --batch-pause instead");
-    }
-    BELLOWS_TRY(lag.status());
-  }
+  // A replica whose lag cannot be read (on MariaDB: no report_host, no access) stops the run
+  // before anything changes, not at its first backfill batch.
+  if (options_.exec.max_replica_lag.count() > 0) BELLOWS_TRY(conn_.ReplicaLag().status());
   // The state tables are created (or upgraded) under the runner lock: runners that start
   // together must not race to create them.
   BELLOWS_TRY(Acquire());

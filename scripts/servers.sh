@@ -78,100 +78,91 @@ stop_postgres_standby() {
 
 start_mariadb() {
   local dir="$base/mariadb-$my_port"
-  local user; user="$(id -un)"
   if [ -S "$dir/sock" ] && mariadb-admin --no-defaults -uroot --socket="$dir/sock" ping >/dev/null 2>&1; then
     echo "mysql://root@127.0.0.1:$my_port/mysql"
     return
   fi
-  rm -rf "$dir"
-  mkdir -p "$dir/data"
-  mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
-    --auth-root-authentication-method=normal >"$base/mariadb-init.log" 2>&1
+  init_mariadb_at "$dir" "$base/mariadb-init.log"
   launch_mariadb
 }
 
 # Starts mariadbd on the data directory that start_mariadb made, and waits until it answers.
 launch_mariadb() {
-  local dir="$base/mariadb-$my_port"
-  local user; user="$(id -un)"
-  mariadbd --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --port="$my_port" \
+  launch_mariadb_at "$base/mariadb-$my_port" "$my_port" --max-connections=300
+  echo "mysql://root@127.0.0.1:$my_port/mysql"
+}
+
+# A new, empty data directory $1/data (an old $1 is removed first); $2: mariadb-install-db's log.
+init_mariadb_at() {
+  rm -rf "$1"
+  mkdir -p "$1/data"
+  mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$1/data" \
+    --auth-root-authentication-method=normal >"$2" 2>&1
+}
+
+# Starts mariadbd on $1/data, listening on port $2 and on $1/sock, with the options after them;
+# waits until it answers over TCP (up to 120 s), or fails with the end of its error log.
+launch_mariadb_at() {
+  local dir="$1" port="$2"
+  shift 2
+  mariadbd --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
     --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --log-error="$dir/error.log" \
-    --innodb-flush-log-at-trx-commit=0 --max-connections=300 >/dev/null 2>&1 &
-  for _ in $(seq 1 60); do
-    if mariadb-admin --no-defaults -uroot --socket="$dir/sock" ping >/dev/null 2>&1; then
-      echo "mysql://root@127.0.0.1:$my_port/mysql"
-      return
-    fi
+    --innodb-flush-log-at-trx-commit=0 "$@" >/dev/null 2>&1 &
+  for _ in $(seq 1 240); do
+    mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'SELECT 1' >/dev/null 2>&1 && return 0
     sleep 0.5
   done
-  echo "mariadb did not start; see $dir/error.log" >&2
+  echo "mariadb on port $port did not answer within 120 s; the end of $dir/error.log:" >&2
+  tail -20 "$dir/error.log" >&2 || true
   exit 1
 }
 
+# Shuts down the mariadbd of $1 (when it runs) and waits until its socket is gone.
+shutdown_mariadb_at() {
+  mariadb-admin --no-defaults -uroot --socket="$1/sock" shutdown >/dev/null 2>&1 || true
+  for _ in $(seq 1 40); do [ -S "$1/sock" ] || break; sleep 0.25; done
+}
+
 restart_mariadb() {
-  local dir="$base/mariadb-$my_port"
-  mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
-  for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+  shutdown_mariadb_at "$base/mariadb-$my_port"
   launch_mariadb >/dev/null
 }
 
 stop_mariadb() {
   local dir="$base/mariadb-$my_port"
   if [ -d "$dir" ]; then
-    mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
-    for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+    shutdown_mariadb_at "$dir"
     rm -rf "$dir"
   fi
 }
 
+# The replication pair's directories: primary on my_port + 20, replica on my_port + 21.
+replication_dir() {
+  if [ "$1" = primary ]; then echo "$base/mariadb-primary-$((my_port + 20))"; else echo "$base/mariadb-replica-$((my_port + 21))"; fi
+}
+
 # A primary with a binary log and a replica that reports its host, both new and empty.
 start_mariadb_replication() {
-  local user; user="$(id -un)"
   local primary_port=$((my_port + 20)) replica_port=$((my_port + 21))
   stop_mariadb_replication
-  local role port id extra
-  for role in primary replica; do
-    if [ "$role" = primary ]; then port=$primary_port; id=1; extra="--log-bin=mariadb-bin --binlog-format=ROW"
-    else port=$replica_port; id=2; extra="--report-host=127.0.0.1 --report-port=$replica_port --read-only"; fi
-    local dir="$base/mariadb-$role-$port"
-    mkdir -p "$dir/data"
-    mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
-      --auth-root-authentication-method=normal >"$base/mariadb-$role-init.log" 2>&1
-    # shellcheck disable=SC2086
-    mariadbd --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
-      --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --log-error="$dir/error.log" \
-      --server-id=$id --innodb-flush-log-at-trx-commit=0 $extra >/dev/null 2>&1 &
-  done
-  for role in primary replica; do
-    port=$([ $role = primary ] && echo $primary_port || echo $replica_port)
-    local up=no
-    for _ in $(seq 1 240); do
-      if mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'SELECT 1' >/dev/null 2>&1; then
-        up=yes
-        break
-      fi
-      sleep 0.5
-    done
-    if [ $up = no ]; then
-      echo "mariadb $role on port $port did not answer within 120 s:" >&2
-      tail -20 "$base/mariadb-$role-$port/error.log" >&2 || true
-      return 1
-    fi
-  done
-  mariadb --no-defaults -uroot --socket="$base/mariadb-replica-$replica_port/sock" -e \
+  init_mariadb_at "$(replication_dir primary)" "$base/mariadb-primary-init.log"
+  init_mariadb_at "$(replication_dir replica)" "$base/mariadb-replica-init.log"
+  launch_mariadb_at "$(replication_dir primary)" "$primary_port" --server-id=1 \
+    --log-bin=mariadb-bin --binlog-format=ROW
+  launch_mariadb_at "$(replication_dir replica)" "$replica_port" --server-id=2 \
+    --report-host=127.0.0.1 --report-port="$replica_port" --read-only
+  mariadb --no-defaults -uroot --socket="$(replication_dir replica)/sock" -e \
     "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$primary_port, MASTER_USER='root', MASTER_USE_GTID=current_pos; START SLAVE"
   echo "mysql://root@127.0.0.1:$primary_port/mysql"
   echo "mysql://root@127.0.0.1:$replica_port/mysql"
 }
 
 stop_mariadb_replication() {
-  local role port
+  local role dir
   for role in replica primary; do
-    port=$([ $role = primary ] && echo $((my_port + 20)) || echo $((my_port + 21)))
-    local dir="$base/mariadb-$role-$port"
+    dir="$(replication_dir $role)"
     if [ -d "$dir" ]; then
-      mariadb-admin --no-defaults -uroot --socket="$dir/sock" shutdown >/dev/null 2>&1 || true
-      for _ in $(seq 1 40); do [ -S "$dir/sock" ] || break; sleep 0.25; done
+      shutdown_mariadb_at "$dir"
       rm -rf "$dir"
     fi
   done

@@ -1,5 +1,6 @@
 #include "tests/e2e/harness.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -106,6 +107,29 @@ std::string ServerCommand(const char* variable) {
 RunAtExit::~RunAtExit() {
   int ignored = std::system(command_.c_str());
   (void)ignored;
+}
+
+Run RunHeldBack(const Project& p, const std::string& args, int held,
+                const std::function<void()>& release) {
+  Run run;
+  std::atomic<bool> finished{false};
+  std::thread runner([&] {
+    run = p.Bellows(args);
+    finished = true;
+  });
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join{runner};
+  std::this_thread::sleep_for(std::chrono::seconds(held));
+  CHECK_FALSE(finished.load());
+  release();
+  runner.join();
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  return run;
 }
 
 bool WaitUntil(const std::function<bool()>& done, int seconds) {

@@ -88,6 +88,11 @@ class RunAtExit {
  private:
   std::string command_;
 };
+// Runs bellows `args` in `p` on a thread while something outside holds it back (a replica
+// that lags): after `held` seconds CHECKs that the run has not finished, calls `release`, and
+// returns the run once it has finished (REQUIREs exit 0, showing stderr).
+Run RunHeldBack(const Project& p, const std::string& args, int held,
+                const std::function<void()>& release);
 // Asks `done` every 100 ms until it says yes or `seconds` have passed; returns its last answer.
 bool WaitUntil(const std::function<bool()>& done, int seconds = 10);
 // The events named `name` that a --format json run wrote to stderr, in order.

@@ -483,21 +483,11 @@ TEST_CASE("postgres: the backfill waits while a standby's replay lag is above --
   standby.Must("SELECT pg_wal_replay_pause()");
 
   pg.project.Write("0002_upper.yaml", kReliabilityUpper);
-  Run start;
-  std::atomic<bool> finished{false};
-  std::thread runner([&] {
-    start = pg.project.Bellows(
-        "start --format json --max-replica-lag 1s --batch-size 100 --batch-pause 50ms");
-    finished = true;
-  });
-  JoinOnExit join{runner};
   // Without the wait, 30 batches end within about 3 s. The standby replays nothing for 14 s.
-  std::this_thread::sleep_for(std::chrono::seconds(14));
-  CHECK_FALSE(finished.load());
-  standby.Must("SELECT pg_wal_replay_resume()");
-  runner.join();
+  Run start = e2e::RunHeldBack(
+      pg.project, "start --format json --max-replica-lag 1s --batch-size 100 --batch-pause 50ms",
+      14, [&] { standby.Must("SELECT pg_wal_replay_resume()"); });
   INFO(start.err);
-  REQUIRE(start.exit_code == 0);
 
   std::vector<nlohmann::json> waits = e2e::EventsOf(start, "replica_lag");
   REQUIRE(waits.size() >= 2);                             // when it began to wait, and 10 s later
