@@ -62,9 +62,14 @@ start_postgres_standby() {
   # the primary's replay_lag follows it closely.
   as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$dir" -R \
     -X stream -c fast >"$base/postgres-standby-init.log" 2>&1
-  as_postgres "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" \
+  # -t 180: under the sanitizer build's load, recovery to a consistent state can be slow.
+  if ! as_postgres "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -t 180 \
     -o "-p $pg_standby_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c wal_receiver_status_interval=1" \
-    -w start >/dev/null
+    -w start >/dev/null; then
+    echo "the postgres standby did not start; the end of $dir/server.log:" >&2
+    tail -30 "$dir/server.log" >&2 || true
+    exit 1
+  fi
   echo "postgres://postgres@127.0.0.1:$pg_standby_port/postgres"
 }
 
