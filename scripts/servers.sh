@@ -8,7 +8,7 @@
 #   scripts/servers.sh start|stop postgres-standby  a streaming standby of the postgres one
 #                                               (pg_basebackup), for the replica-lag test
 #   scripts/servers.sh start|stop mariadb-replication  a MariaDB primary (binary log) and a
-#                                               replica of it, on the next ports (+20, +21);
+#                                               replica of it (ports 61326, 61327);
 #                                               prints both URLs, for the replica-lag test
 # Data directories live under ${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}.
 set -euo pipefail
@@ -16,7 +16,11 @@ set -euo pipefail
 base="${BELLOWS_SERVERS_DIR:-/tmp/bellows-servers}"
 pg_port="${BELLOWS_PG_PORT:-55432}"
 my_port="${BELLOWS_MYSQL_PORT:-53306}"
-pg_standby_port="${BELLOWS_PG_STANDBY_PORT:-$((pg_port + 10))}"
+# The extra servers the replica-lag tests start while other tests connect: their ports lie above
+# Linux's ephemeral range (32768-60999), so that no client connection holds them already.
+pg_standby_port="${BELLOWS_PG_STANDBY_PORT:-61442}"
+my_primary_port="${BELLOWS_MYSQL_PRIMARY_PORT:-61326}"
+my_replica_port="${BELLOWS_MYSQL_REPLICA_PORT:-61327}"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 
 as_postgres() {
@@ -141,14 +145,14 @@ stop_mariadb() {
   fi
 }
 
-# The replication pair's directories: primary on my_port + 20, replica on my_port + 21.
+# The replication pair's directories.
 replication_dir() {
-  if [ "$1" = primary ]; then echo "$base/mariadb-primary-$((my_port + 20))"; else echo "$base/mariadb-replica-$((my_port + 21))"; fi
+  if [ "$1" = primary ]; then echo "$base/mariadb-primary-$my_primary_port"; else echo "$base/mariadb-replica-$my_replica_port"; fi
 }
 
 # A primary with a binary log and a replica that reports its host, both new and empty.
 start_mariadb_replication() {
-  local primary_port=$((my_port + 20)) replica_port=$((my_port + 21))
+  local primary_port=$my_primary_port replica_port=$my_replica_port
   stop_mariadb_replication
   init_mariadb_at "$(replication_dir primary)" "$base/mariadb-primary-init.log"
   init_mariadb_at "$(replication_dir replica)" "$base/mariadb-replica-init.log"
