@@ -58,6 +58,10 @@ struct RenderedStep {
   // Indexes into `sql` of statements whose lock waits block no application (PostgreSQL
   // CONCURRENTLY, VALIDATE CONSTRAINT): they wait up to --concurrent-wait, not lock_timeout.
   std::vector<size_t> patient;
+  // sql[unordered_from, unordered_to): statements that depend neither on one another nor on
+  // their order (the views of a version), which Connection::ExecuteUnordered may run several at
+  // a time. They must be harmless to run again. An empty range: none.
+  size_t unordered_from = 0, unordered_to = 0;
   std::string lock;  // the lock it takes, in the dialect's words
   std::string cost;  // "catalog", "scan", "rewrite", "copy", "batched"
   bool blocks_writes = false;
@@ -174,6 +178,13 @@ class Connection {
 
   // Runs one statement, draining and discarding any rows it returns.
   virtual Status Execute(std::string_view sql) = 0;
+  // Runs `sql`, statements that depend neither on one another nor on their order, perhaps
+  // several at a time on sessions of its own. Returns the failure of the first failing
+  // statement in `sql`'s order; others may have run. By default one after the other.
+  virtual Status ExecuteUnordered(const std::vector<std::string>& sql) {
+    for (const std::string& s : sql) BELLOWS_TRY(Execute(s));
+    return Status::Ok();
+  }
   virtual Result<Rows> Query(std::string_view sql) = 0;
 
   virtual Status Begin() = 0;

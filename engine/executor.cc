@@ -98,8 +98,24 @@ Status Executor::RunStatement(const RenderedStep& r, size_t i) {
   return s;
 }
 
+Status Executor::RunAt(const RenderedStep& r, size_t i, size_t* next) {
+  const size_t to = std::min(r.unordered_to, r.sql.size());
+  bool plain = true;  // no guard and no patient statement in the range
+  for (size_t k = i; k < to && plain; ++k) {
+    plain = (k >= r.guards.size() || r.guards[k].empty()) &&
+            std::find(r.patient.begin(), r.patient.end(), k) == r.patient.end();
+  }
+  if (i == r.unordered_from && to > i + 1 && plain) {
+    *next = to;
+    return conn_.ExecuteUnordered(std::vector<std::string>(r.sql.begin() + static_cast<long>(i),
+                                                           r.sql.begin() + static_cast<long>(to)));
+  }
+  *next = i + 1;
+  return RunStatement(r, i);
+}
+
 Status Executor::RunStatements(const RenderedStep& r) {
-  for (size_t i = 0; i < r.sql.size(); ++i) BELLOWS_TRY(RunStatement(r, i));
+  for (size_t i = 0; i < r.sql.size();) BELLOWS_TRY(RunAt(r, i, &i));
   for (const StepCheck& check : r.checks) {
     BELLOWS_ASSIGN_OR_RETURN(Rows rows, conn_.Query(check.query));
     if (!rows.empty()) {
@@ -120,6 +136,7 @@ Status Executor::RunGroup(long long batch, std::vector<StepRow*>& group, bool un
 
 Result<size_t> Executor::RunGroups(long long batch, std::vector<std::vector<StepRow*>>& groups,
                                    bool undo) {
+  ++steps_started_;
   auto started = Clock::now();
   auto rendered = [&](StepRow* row) -> const RenderedStep& {
     return undo ? *row->step.inverse : row->step.forward;
@@ -196,6 +213,7 @@ Result<size_t> Executor::RunGroups(long long batch, std::vector<std::vector<Step
 
 Status Executor::RunNonTransactional(long long batch, StepRow& row, const RenderedStep& r,
                                      bool undo, StepRow* next) {
+  ++steps_started_;
   // Marked running together with the done of the step before it (no crash in between).
   bool premarked = !undo && premarked_seq_ == row.step.seq && row.status == kRunning;
   premarked_seq_ = -1;
@@ -251,15 +269,18 @@ Status Executor::RunNonTransactional(long long batch, StepRow& row, const Render
   };
   if (r.restart_on_retry) {
     Status s = WithRetries(what, [&]() -> Status {
-      for (size_t i = 0; i < r.sql.size(); ++i) BELLOWS_TRY(RunStatement(r, i));
+      for (size_t i = 0; i < r.sql.size();) BELLOWS_TRY(RunAt(r, i, &i));
       return Status::Ok();
     });
     if (!s.ok()) return fail(s);
   } else {
-    for (size_t i = 0; i < r.sql.size(); ++i) {
-      Status s = WithRetries(what, [&] { return RunStatement(r, i); });
-      if (!s.ok()) return not_run(s);
-      if (i + 1 > r.leading_checks) changed = true;
+    for (size_t i = 0; i < r.sql.size();) {
+      size_t after = i + 1;
+      Status s = WithRetries(what, [&] { return RunAt(r, i, &after); });
+      // A range that failed may have run in part: only a single statement's failure is nothing.
+      if (!s.ok()) return after > i + 1 ? fail(s) : not_run(s);
+      if (after > r.leading_checks) changed = true;
+      i = after;
     }
   }
   for (const std::string& sql : r.outside_after) BELLOWS_TRY(conn_.Execute(sql));

@@ -57,6 +57,10 @@ class Executor {
   // timeouts. Used for the runner's own state updates too.
   Status InTransaction(const std::function<Status()>& work);
 
+  // How many times steps have started running (forward or undo): while it stays the same,
+  // nothing this executor ran can have changed the schema.
+  long long steps_started() const { return steps_started_; }
+
  private:
   Status RunGroup(long long batch, std::vector<StepRow*>& group, bool undo);
   // Before a backfill batch: returns once the replicas are no more than max_replica_lag
@@ -76,6 +80,9 @@ class Executor {
   Status RunStatements(const RenderedStep& r);
   // Statement `i` of `r`, under --concurrent-wait when it is patient.
   Status RunStatement(const RenderedStep& r, size_t i);
+  // Statement `i` of `r`, or the whole unordered range when it starts at `i` (through
+  // Connection::ExecuteUnordered); sets `*next` to the statement after what it ran.
+  Status RunAt(const RenderedStep& r, size_t i, size_t* next);
   Status WithRetries(const std::string& what, const std::function<Status()>& attempt);
   void Recorded();  // counts commits for the fault point
   void Emit(nlohmann::json event) { events_.Emit(event); }
@@ -87,6 +94,7 @@ class Executor {
   EventSink& events_;
   int recorded_ = 0;
   int premarked_seq_ = -1;  // the step the last record marked running ahead of its turn
+  long long steps_started_ = 0;
 };
 
 }  // namespace bellows

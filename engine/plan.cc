@@ -1,5 +1,7 @@
 #include "engine/plan.h"
 
+#include <algorithm>
+
 #include "engine/schema_json.h"
 
 namespace bellows {
@@ -32,6 +34,8 @@ json ToJson(const RenderedStep& r) {
   if (!r.guards.empty()) j["guards"] = r.guards;
   if (r.idempotent) j["idempotent"] = true;
   if (r.leading_checks > 0) j["leading_checks"] = r.leading_checks;
+  if (r.unordered_to > r.unordered_from)
+    j["unordered"] = {{"from", r.unordered_from}, {"to", r.unordered_to}};
   return j;
 }
 
@@ -53,6 +57,9 @@ RenderedStep RenderedStepFromJson(const json& j) {
   r.guards = j.value("guards", std::vector<std::string>{});
   r.idempotent = j.value("idempotent", false);
   r.leading_checks = j.value("leading_checks", size_t{0});
+  const json unordered = j.value("unordered", json::object());
+  r.unordered_from = unordered.value("from", size_t{0});
+  r.unordered_to = std::min(unordered.value("to", size_t{0}), r.sql.size());
   return r;
 }
 

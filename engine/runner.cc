@@ -179,7 +179,7 @@ Result<BatchPlan> Runner::PlanNext(const Inventory& inv,
                                    const std::vector<const Migration*>& pending, bool split) {
   PlanRequest req;
   req.dialect = &conn_.dialect();
-  BELLOWS_ASSIGN_OR_RETURN(req.base, conn_.Introspect());
+  BELLOWS_ASSIGN_OR_RETURN(req.base, LiveSchema());
   BELLOWS_ASSIGN_OR_RETURN(std::optional<BatchRow> last, state_.LastCompleted());
   if (last && !last->version.name.empty()) req.previous = Finalized(last->version);
   req.pending = pending;
@@ -267,13 +267,21 @@ std::vector<std::string> Runner::VersionsOf(long long batch) const {
   return out;
 }
 
-Result<Runner::Captured> Runner::Capture() {
+Result<Schema> Runner::LiveSchema() {
+  if (!exec_) return conn_.Introspect();
+  if (known_ && known_->steps_started == exec_->steps_started()) return known_->schema;
   BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  known_ = Known{live, exec_->steps_started()};
+  return live;
+}
+
+Result<Runner::Captured> Runner::Capture() {
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, LiveSchema());
   return Captured{Fingerprint(live), CanonicalJson(live).dump()};
 }
 
 Status Runner::CheckDrift(RunReport* report) {
-  BELLOWS_ASSIGN_OR_RETURN(Schema live, conn_.Introspect());
+  BELLOWS_ASSIGN_OR_RETURN(Schema live, LiveSchema());
   BELLOWS_ASSIGN_OR_RETURN(DriftReport drift, DetectDrift(state_, live));
   if (!drift.set_aside.empty()) {
     report->warnings.push_back(

@@ -103,6 +103,10 @@ class Runner {
     std::string fingerprint, snapshot;
   };
   Result<Captured> Capture();
+  // The live schema: the one read last while no step has run since (CheckDrift's read serves
+  // the first plan; Expand's record serves Contract's when the contract ran nothing), else a
+  // new read.
+  Result<Schema> LiveSchema();
   Status Acquire();
   std::string VersionPrefix() const;
   // The inventory under the lock. `strict`: the directory's problems (an edited or missing
@@ -137,6 +141,11 @@ class Runner {
   StateStore state_;
   std::unique_ptr<RunnerLock> lock_;
   std::unique_ptr<Executor> exec_;
+  struct Known {
+    Schema schema;
+    long long steps_started = 0;  // exec_->steps_started() when it was read
+  };
+  std::optional<Known> known_;  // see LiveSchema
   std::vector<HistoryRow> history_;
   std::string plan_hash_;                                   // recorded on batches and history rows
   std::map<long long, std::vector<std::string>> recorded_;  // versions of batches this run recorded

@@ -77,6 +77,50 @@ Status MysqlConnection::Execute(std::string_view sql) {
           "this change in a maintenance window");
 }
 
+Status MysqlConnection::ExecuteUnordered(const std::vector<std::string>& sql) {
+  constexpr size_t kHelpers = 3;
+  constexpr size_t kWorthIt = 16;  // fewer statements go one after the other
+  if (in_transaction_ || sql.size() < kWorthIt) return Connection::ExecuteUnordered(sql);
+  const std::string timeout =
+      "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_);
+  while (helpers_.size() < kHelpers) {
+    Result<std::unique_ptr<MySession>> helper = Connect(url_);
+    if (!helper.ok()) break;  // (max_connections) fewer helpers do the same work
+    helpers_.push_back(std::move(*helper));
+  }
+  const size_t workers = helpers_.size() + 1;
+  std::vector<std::vector<size_t>> failed(workers);  // by worker: statements that failed
+  std::vector<bool> lost(workers, false);
+  auto work = [&](size_t w, MySession& session) {
+    if (w > 0 && !Run(session, timeout, nullptr).ok()) {
+      lost[w] = true;
+      for (size_t i = w; i < sql.size(); i += workers) failed[w].push_back(i);
+      return;
+    }
+    for (size_t i = w; i < sql.size(); i += workers) {
+      if (Run(session, sql[i], nullptr).ok()) continue;
+      failed[w].push_back(i);
+      if (w > 0 && !mysql_ping(session.handle)) continue;
+      lost[w] = w > 0;  // a helper that went away: the rest of its share runs here
+      for (i += workers; i < sql.size(); i += workers) failed[w].push_back(i);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w, std::ref(*helpers_[w - 1]));
+  work(0, *session_);
+  for (std::thread& t : threads) t.join();
+  for (size_t w = workers; w-- > 1;) {
+    if (lost[w]) helpers_.erase(helpers_.begin() + static_cast<long>(w - 1));
+  }
+  // What failed anywhere runs again here, in order: the first failure is reported as this
+  // session's (a lock timeout retried by the executor, a lost connection noticed).
+  std::vector<size_t> again;
+  for (const std::vector<size_t>& f : failed) again.insert(again.end(), f.begin(), f.end());
+  std::sort(again.begin(), again.end());
+  for (size_t i : again) BELLOWS_TRY(Run(*session_, sql[i], nullptr));
+  return Status::Ok();
+}
+
 // The cut-over of a column rename the version views name (decision 36). An application
 // statement on a view takes the view's metadata lock, reads its definition, then waits for the
 // table. Were the ALTER alone to hold the table, the statements queued behind it would run with
@@ -200,6 +244,7 @@ bool MysqlConnection::Alive() {
 
 Status MysqlConnection::Reconnect() {
   BELLOWS_ASSIGN_OR_RETURN(session_, Connect(url_));
+  helpers_.clear();
   in_transaction_ = false;
   version_variable_set_ = false;  // user variables died with the session
   return Run(*session_,

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dialects/mysql/mysql_dialect.h"
 #include "engine/dialect.h"
@@ -28,6 +29,11 @@ class MysqlConnection final : public Connection {
   // ALGORITHM=INSTANT, then ALGORITHM=INPLACE, LOCK=NONE; when both are refused the statement
   // fails, naming what would copy the table.
   Status Execute(std::string_view sql) override;
+  // Many statements (a version's views) go out on this session and up to three helper
+  // sessions at once: the server spends most of a view's time syncing its files, and several
+  // sessions overlap those waits. A statement that failed on a helper runs again here, so
+  // errors are this session's own.
+  Status ExecuteUnordered(const std::vector<std::string>& sql) override;
   Result<Rows> Query(std::string_view sql) override;
   Status Begin() override;
   Status Commit() override;
@@ -63,6 +69,7 @@ class MysqlConnection final : public Connection {
   long long lock_wait_seconds_ = 31536000;  // lock_wait_timeout as SetLockTimeout last set it
   bool version_variable_set_ = false;       // @bellows_version set by a backfill batch
   std::map<std::string, std::unique_ptr<MySession>> replicas_;  // by "host:port"
+  std::vector<std::unique_ptr<MySession>> helpers_;             // ExecuteUnordered's
 };
 
 }  // namespace bellows::mysql

@@ -200,6 +200,9 @@ Result<RenderedStep> MysqlDialect::RenderCreateVersion(const VersionSpec& versio
     r.sql.push_back("CREATE OR REPLACE SQL SECURITY INVOKER VIEW " + v + "." +
                     QuoteIdentifier(view.name) + " AS SELECT * FROM " + Table(view.name));
   }
+  // The views and triggers depend neither on one another nor on their order.
+  r.unordered_from = 1;
+  r.unordered_to = r.sql.size();
   // Whoever may use the base database or one of its tables may use the version's views.
   r.sql.push_back(
       "BEGIN NOT ATOMIC\n"
@@ -221,6 +224,19 @@ RenderedStep MysqlDialect::RenderDropVersion(const VersionSpec& version) const {
   r.lock = "exclusive metadata lock on the version's views (brief)";
   r.cost = "catalog";
   const std::string v = QuoteIdentifier(version.name);
+  // The views of its tables and the fills, in any order (several at a time); then whatever
+  // else the version database holds.
+  for (const TableView& t : version.tables) {
+    r.sql.push_back("DROP VIEW IF EXISTS " + v + "." + QuoteIdentifier(t.name));
+  }
+  // Fills serve the new version while the old one lives; once either is gone, they go.
+  for (const TableView& t : version.tables) {
+    const std::string base = FillTriggerBase(t.physical);
+    for (const char* suffix : {"_i", "_u"}) {
+      r.sql.push_back("DROP TRIGGER IF EXISTS " + Table(TriggerName(base, suffix)));
+    }
+  }
+  r.unordered_to = r.sql.size();
   // Every view of the version database is bellows' (one per table, one per view of the base).
   r.sql.push_back(
       "BEGIN NOT ATOMIC\n"
@@ -240,13 +256,6 @@ RenderedStep MysqlDialect::RenderDropVersion(const VersionSpec& version) const {
           ") AND NOT EXISTS (SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " +
           QuoteString(version.name) + ")",
       "DROP DATABASE IF EXISTS " + v));
-  // Fills serve the new version while the old one lives; once either is gone, they go.
-  for (const TableView& t : version.tables) {
-    const std::string base = FillTriggerBase(t.physical);
-    for (const char* suffix : {"_i", "_u"}) {
-      r.sql.push_back("DROP TRIGGER IF EXISTS " + Table(TriggerName(base, suffix)));
-    }
-  }
   return r;
 }
 

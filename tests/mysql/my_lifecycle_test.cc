@@ -331,6 +331,65 @@ TEST_CASE("mysql: complete refuses a NOT NULL swap while a row has no value, and
         Table{{"1", "a"}, {"2", "b"}, {"3", "c"}});
 }
 
+// 40 tables: a version's views and fills go to the server on several sessions at once
+// (MysqlConnection::ExecuteUnordered), and so do the drops of a version.
+TEST_CASE("mysql: a version of many tables is made, rolled back and replaced whole") {
+  const int kTables = 40;
+  MyProject my;
+  Project& p = my.project;
+  const std::string& db = my.db.name();
+  std::string up, down;
+  for (int i = 1; i <= kTables; ++i) {
+    const std::string t = "t" + std::to_string(i);
+    up += "CREATE TABLE " + t + " (id integer PRIMARY KEY, qty integer);\n";
+    up += "INSERT INTO " + t + " VALUES (1, " + std::to_string(i) + ");\n";
+    down += "DROP TABLE " + t + ";\n";
+  }
+  p.Write("0001_tables.sql", "-- bellows:up\n" + up + "-- bellows:down\n" + down);
+  p.Write("0002_qty_bigint.yaml", R"yaml(operations:
+  - alter_column:
+      table: t7
+      column: qty
+      type: bigint
+      up: qty
+      down: qty
+)yaml");
+  MyConn c(my.db.url());
+  // Every table's view, with its columns, reading its row.
+  auto check_version = [&](const std::string& version) {
+    INFO(version);
+    CHECK(c.Query("SELECT count(*), count(DISTINCT TABLE_NAME) FROM information_schema.COLUMNS "
+                  "WHERE TABLE_SCHEMA = " +
+                  Quote(version) + " AND COLUMN_NAME IN ('id', 'qty')") ==
+          Table{{std::to_string(2 * kTables), std::to_string(kTables)}});
+    for (int i : {1, 7, 23, kTables}) {
+      CHECK(c.Query("SELECT qty FROM `" + version + "`.t" + std::to_string(i)) ==
+            Table{{std::to_string(i)}});
+    }
+  };
+  auto fills = [&] {
+    return c.Query("SELECT count(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " +
+                   Quote(db))[0][0];
+  };
+  MustRun(p, "apply --to 1");
+  check_version(db + "_1");
+  MustRun(p, "start");
+  check_version(db + "_2");
+  CHECK(c.Query("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                Quote(db + "_2") + " AND TABLE_NAME = 't7' AND COLUMN_NAME = 'qty'") ==
+        Table{{"bigint"}});
+  CHECK(fills() != "0");
+  MustRun(p, "rollback");
+  CHECK(VersionDatabases(c, db) == Table{{db + "_1"}});
+  check_version(db + "_1");
+  CHECK(fills() == "0");
+  MustRun(p, "apply");
+  CHECK(VersionDatabases(c, db) == Table{{db + "_2"}});
+  check_version(db + "_2");
+  CHECK(fills() == "0");
+  CHECK(DataType(c, db, "t7", "qty") == Table{{"bigint"}});
+}
+
 TEST_CASE("mysql: a mariadb:// URL names the same adapter") {
   MyProject my;
   Project& p = my.project;
