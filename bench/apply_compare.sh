@@ -24,9 +24,11 @@
 #   sqitch deploy db:ENGINE:URL        (registry: sqitch.db beside the SQLite file, schema
 #                                       sqitch in the PostgreSQL database, database sqitch on MariaDB)
 # After each apply the script checks that the database has N/2 tables t_k and N/2 columns c.
-# The order of the tools rotates from run to run; R runs (default 3), median. After the last
-# run, `bellows status`, `dbmate status` and `sqitch status` run S times each (default 11) on
-# their up-to-date databases; the median is reported.
+# The order of the tools rotates from run to run; R runs (default 3), median. After each apply
+# the tool applies one more migration to its up-to-date database (ALTER TABLE t_1 ADD COLUMN
+# extra integer): what a deploy that brings one migration costs once the history is long. After
+# the last run, `bellows status`, `dbmate status` and `sqitch status` run S times each (default
+# 11) on their up-to-date databases; the median is reported.
 #
 # Servers: scripts/servers.sh on ports $BELLOWS_PG_PORT (default 55441) and
 # $BELLOWS_MYSQL_PORT (default 53321), data under $BELLOWS_SERVERS_DIR (default
@@ -140,6 +142,29 @@ mkdir -p "$work/src/bellows" "$work/src/dbmate/db/migrations" "$work/src/sqitch/
   done <"$stmts"
 } >"$work/src/sqitch/sqitch.plan"
 "$bin" --dir "$work/src/bellows" hash -q >/dev/null
+# The one more migration, added to each tool's directory after its apply.
+next=$((migrations + 1))
+extra_up="ALTER TABLE t_1 ADD COLUMN extra integer;"
+extra_down="ALTER TABLE t_1 DROP COLUMN extra;"
+mkdir -p "$work/extra/bellows" "$work/extra/dbmate/db/migrations" "$work/extra/sqitch/deploy" \
+  "$work/extra/sqitch/revert" "$work/extra/sqitch/verify"
+printf -- '-- bellows:up\n%s\n-- bellows:down\n%s\n' "$extra_up" "$extra_down" \
+  >"$work/extra/bellows/$(printf "%0${width}d" "$next")_extra.sql"
+printf -- '-- migrate:up\n%s\n\n-- migrate:down\n%s\n' "$extra_up" "$extra_down" \
+  >"$work/extra/dbmate/db/migrations/$(printf '%014d' "$next")_extra.sql"
+printf 'BEGIN;\n%s\nCOMMIT;\n' "$extra_up" >"$work/extra/sqitch/deploy/m${next}_extra.sql"
+printf 'BEGIN;\n%s\nCOMMIT;\n' "$extra_down" >"$work/extra/sqitch/revert/m${next}_extra.sql"
+printf 'SELECT 1;\n' >"$work/extra/sqitch/verify/m${next}_extra.sql"
+# add_extra TOOL: puts the one more migration into the tool's run directory (not timed)
+add_extra() {
+  local tool="$1" dir="$work/run/$1"
+  cp -r "$work/extra/$tool/." "$dir/"
+  case "$tool" in
+    bellows) "$bin" --dir "$dir" hash -q >/dev/null ;;
+    sqitch) printf 'm%d_extra 2026-01-01T00:00:00Z Bench <bench@example.invalid> # %s\n' "$next" \
+      "$extra_up" >>"$dir/sqitch.plan" ;;
+  esac
+}
 printf '[user]\n\tname = Bench\n\temail = bench@example.invalid\n' >"$work/sqitch-user.conf"
 export SQITCH_USER_CONFIG="$work/sqitch-user.conf"
 
@@ -203,6 +228,18 @@ counts() {
   esac
 }
 
+# has_extra DIALECT NAME: 1 when t_1 has the column the one more migration adds
+has_extra() {
+  local d="$1" name="$2"
+  case "$d" in
+    sqlite) sqlite3 "$work/db/$name/app.db" "SELECT count(*) FROM pragma_table_info('t_1') WHERE name = 'extra'" ;;
+    postgres) psql_q -d "$name" -c "SELECT count(*) FROM information_schema.columns WHERE
+        table_schema = 'public' AND table_name = 't_1' AND column_name = 'extra'" ;;
+    mysql) my_q -e "SELECT count(*) FROM information_schema.columns WHERE table_schema = '$name'
+        AND table_name = 't_1' AND column_name = 'extra'" ;;
+  esac
+}
+
 # run_tool TOOL apply|status LOG: runs the tool on the url_* of the current database, timed
 # into $work/time; returns its exit status.
 run_tool() {
@@ -230,7 +267,7 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR + 1) / 2)]}'; 
 raw="$out/raw.tsv"
 printf 'dialect\ttool\tphase\trun\texit\tseconds\tpeak_rss_kb\n' >"$raw"
 failed=0
-declare -A secs rss stat
+declare -A secs rss stat more
 for d in $dialects; do
   case "$d" in
     postgres) "$root/scripts/servers.sh" start postgres >/dev/null; started+=" postgres" ;;
@@ -258,6 +295,17 @@ for d in $dialects; do
         failed=1
       fi
       secs["$d/$tool"]+="$s"$'\n'; rss["$d/$tool"]+="$m"$'\n'
+      add_extra "$tool"
+      log="$out/logs/$d.$tool.one_more.$r"
+      set +e; run_tool "$tool" apply "$log"; code=$?; set -e
+      read -r s m <<<"$(time_of)"
+      printf '%s\t%s\tone_more\t%s\t%s\t%s\t%s\n' "$d" "$tool" "$r" "$code" "${s:--}" "${m:--}" >>"$raw"
+      if [ "$code" -ne 0 ] || [ "$(has_extra "$d" "$name")" != 1 ]; then
+        notes+=("- $d, $tool, run $r: one more migration: exit $code, t_1.extra present: $(has_extra "$d" "$name") (see $log.err)")
+        failed=1
+      else
+        more["$d/$tool"]+="$s"$'\n'
+      fi
       if [ "$r" -eq "$runs" ]; then
         for ((q = 1; q <= status_runs; q++)); do
           slog="$out/logs/$d.$tool.status.$q"
@@ -311,7 +359,16 @@ ms() { awk -v s="${1:-}" 'BEGIN {if (s != "") printf "%.0f", s * 1000; else prin
     done
   done
   echo
-  echo "status on the up-to-date database ($migrations migrations applied; median of $status_runs runs, ms)"
+  echo "one more migration on the up-to-date database ($migrations applied; ALTER TABLE t_1 ADD COLUMN extra integer; median of $runs runs, ms)"
+  echo
+  echo "| dialect | bellows ms | dbmate ms | sqitch ms | bellows/dbmate | bellows/sqitch |"
+  echo "|---|---|---|---|---|---|"
+  for d in $dialects; do
+    b="$(med_of "${more[$d/bellows]:-}")"; m="$(med_of "${more[$d/dbmate]:-}")"; q="$(med_of "${more[$d/sqitch]:-}")"
+    echo "| $d | $(ms "$b") | $(ms "$m") | $(ms "$q") | $(ratio "$b" "$m") | $(ratio "$b" "$q") |"
+  done
+  echo
+  echo "status on the up-to-date database ($((migrations + 1)) migrations applied; median of $status_runs runs, ms)"
   echo
   echo "| dialect | bellows status ms | dbmate status ms | sqitch status ms | bellows/dbmate | bellows/sqitch |"
   echo "|---|---|---|---|---|---|"
