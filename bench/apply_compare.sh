@@ -332,6 +332,17 @@ med_of() { printf '%s' "${1:-}" | median; }
 cell() { [ -n "${1:-}" ] && echo "$1" || echo "-"; }
 ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN {if (a != "" && b != "" && b > 0) printf "%.2fx", a / b; else print "-"}'; }
 ms() { awk -v s="${1:-}" 'BEGIN {if (s != "") printf "%.0f", s * 1000; else print "-"}'; }
+# ms_table ARRAY HEADINGS: per dialect, the tools' medians of ARRAY (seconds) in ms, and ratios
+ms_table() {
+  local -n of="$1"
+  local d b m q
+  echo "| dialect | $2 | bellows/dbmate | bellows/sqitch |"
+  echo "|---|---|---|---|---|---|"
+  for d in $dialects; do
+    b="$(med_of "${of[$d/bellows]:-}")"; m="$(med_of "${of[$d/dbmate]:-}")"; q="$(med_of "${of[$d/sqitch]:-}")"
+    echo "| $d | $(ms "$b") | $(ms "$m") | $(ms "$q") | $(ratio "$b" "$m") | $(ratio "$b" "$q") |"
+  done
+}
 {
   echo
   echo "$migrations trivial migrations applied from scratch (median of $runs runs, wall s; fresh database each)"
@@ -361,21 +372,11 @@ ms() { awk -v s="${1:-}" 'BEGIN {if (s != "") printf "%.0f", s * 1000; else prin
   echo
   echo "one more migration on the up-to-date database ($migrations applied; ALTER TABLE t_1 ADD COLUMN extra integer; median of $runs runs, ms)"
   echo
-  echo "| dialect | bellows ms | dbmate ms | sqitch ms | bellows/dbmate | bellows/sqitch |"
-  echo "|---|---|---|---|---|---|"
-  for d in $dialects; do
-    b="$(med_of "${more[$d/bellows]:-}")"; m="$(med_of "${more[$d/dbmate]:-}")"; q="$(med_of "${more[$d/sqitch]:-}")"
-    echo "| $d | $(ms "$b") | $(ms "$m") | $(ms "$q") | $(ratio "$b" "$m") | $(ratio "$b" "$q") |"
-  done
+  ms_table more "bellows ms | dbmate ms | sqitch ms"
   echo
   echo "status on the up-to-date database ($((migrations + 1)) migrations applied; median of $status_runs runs, ms)"
   echo
-  echo "| dialect | bellows status ms | dbmate status ms | sqitch status ms | bellows/dbmate | bellows/sqitch |"
-  echo "|---|---|---|---|---|---|"
-  for d in $dialects; do
-    b="$(med_of "${stat[$d/bellows]:-}")"; m="$(med_of "${stat[$d/dbmate]:-}")"; q="$(med_of "${stat[$d/sqitch]:-}")"
-    echo "| $d | $(ms "$b") | $(ms "$m") | $(ms "$q") | $(ratio "$b" "$m") | $(ratio "$b" "$q") |"
-  done
+  ms_table stat "bellows status ms | dbmate status ms | sqitch status ms"
   if [ "${#notes[@]}" -gt 0 ]; then echo; printf '%s\n' "${notes[@]}"; fi
 } | tee "$out/results.md"
 echo
