@@ -81,6 +81,44 @@ TEST_CASE("mysql: a lock held by the application makes bellows retry, then fail"
   CHECK(EmailColumn(c, db) == Table{{"1"}});
 }
 
+// A version's views go out on several sessions (MysqlConnection::ExecuteUnordered); one that
+// times out on whichever session sent it runs again on bellows' own, and the step is retried.
+TEST_CASE("mysql: a version's view that waits for an application's table lock gets it later") {
+  MyProject my;
+  Project& p = my.project;
+  const std::string& db = my.db.name();
+  std::string up, down;
+  for (int i = 1; i <= 30; ++i) {
+    up += "CREATE TABLE t" + std::to_string(i) + " (id integer PRIMARY KEY);\n";
+    down += "DROP TABLE t" + std::to_string(i) + ";\n";
+  }
+  p.Write("0001_tables.sql", "-- bellows:up\n" + up + "-- bellows:down\n" + down);
+  p.Write("0002_extra.sql",
+          "-- bellows:up\nCREATE TABLE extra (id integer PRIMARY KEY);\n"
+          "-- bellows:down\nDROP TABLE extra;\n");
+  MustRun(p, "apply --to 1");
+  // LOCK TABLES ... WRITE keeps every other session from opening t12, which a view of it must
+  MyConn holder(my.db.url());
+  holder.Must("LOCK TABLES t12 WRITE");
+  auto begun = std::chrono::steady_clock::now();
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    holder.Must("UNLOCK TABLES");
+  });
+  Run r = p.Bellows("apply --lock-timeout 1s --lock-retries 6");
+  auto took = std::chrono::steady_clock::now() - begun;
+  release.join();
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(took >= std::chrono::milliseconds(2000));  // it did wait for the lock
+  MyConn c(my.db.url());
+  CHECK(c.Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '" +
+                db + "\\_%'") == Table{{db + "_2"}});
+  CHECK(c.Query("SELECT count(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + db +
+                "_2'") == Table{{"31"}});
+  CHECK(c.Query("SELECT count(*) FROM `" + db + "_2`.t12") == Table{{"0"}});
+}
+
 TEST_CASE("mysql: a second runner waits for the first, then reports it by name") {
   MyProject my;
   Seed(my, 2000);
