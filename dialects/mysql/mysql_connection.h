@@ -58,7 +58,7 @@ class MysqlConnection final : public Connection {
   Status EndTransaction(const char* sql);
   // A column rename the version views name, without a view outage (mysql_connection.cc).
   Status RunCutover(const Cutover& cutover);
-  Result<std::vector<std::string>> BellowsObjects();
+  Result<std::vector<std::string>> BellowsObjects(std::vector<std::string> triggers);
 
   std::string url_;
   std::unique_ptr<MySession> session_;

@@ -65,12 +65,13 @@ Result<Schema> MysqlConnection::Introspect() {
   BELLOWS_ASSIGN_OR_RETURN(
       Rows views, Query("SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE "
                         "TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME"));
+  // The application's triggers and bellows' (_bellows_...) in one read: the server reads
+  // every table's trigger file for it.
   BELLOWS_ASSIGN_OR_RETURN(
       Rows triggers,
       Query("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, CONCAT(ACTION_TIMING, ' ', "
             "EVENT_MANIPULATION, ' ', ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE "
-            "TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME NOT LIKE '\\_bellows\\_%' ORDER BY "
-            "EVENT_OBJECT_TABLE, TRIGGER_NAME"));
+            "TRIGGER_SCHEMA = DATABASE() ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME"));
 
   Schema schema;
   std::map<std::string, size_t> index_of;
@@ -188,37 +189,42 @@ Result<Schema> MysqlConnection::Introspect() {
   const std::string own = dialect_.QuoteIdentifier(dialect_.database()) + ".";
   for (const Row& r : views.rows)
     schema.views.push_back({*r[0], ReplaceAll(r[1].value_or(""), own, "")});
-  for (const Row& r : triggers.rows) schema.triggers.push_back({*r[0], *r[1], r[2].value_or("")});
-  BELLOWS_ASSIGN_OR_RETURN(schema.bellows_objects, BellowsObjects());
+  std::vector<std::string> own_triggers;
+  for (const Row& r : triggers.rows) {
+    // as the server's LIKE '\_bellows\_%' matched it: without regard to case
+    if (StartsWithIgnoreCase(*r[0], "_bellows_")) {
+      own_triggers.push_back("trigger " + *r[0] + " on " + r[1].value_or(""));
+    } else {
+      schema.triggers.push_back({*r[0], *r[1], r[2].value_or("")});
+    }
+  }
+  BELLOWS_ASSIGN_OR_RETURN(schema.bellows_objects, BellowsObjects(std::move(own_triggers)));
   return schema;
 }
 
-// bellows' own objects (drift compares them with the recorded set): _bellows_ triggers in the
-// database, and the version databases with their views.
-Result<std::vector<std::string>> MysqlConnection::BellowsObjects() {
+// bellows' own objects (drift compares them with the recorded set): `triggers` (its triggers in
+// the database, as Introspect read them), and the version databases with their views.
+Result<std::vector<std::string>> MysqlConnection::BellowsObjects(
+    std::vector<std::string> triggers) {
   const std::string prefix =
       options_.version_prefix.empty() ? dialect_.database() : options_.version_prefix;
   const std::string like = dialect_.QuoteString(EscapeLike(prefix) + "\\_%");
   BELLOWS_ASSIGN_OR_RETURN(
       Rows rows,
-      Query("SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
-            "WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE '\\_bellows\\_%' "
-            "UNION ALL SELECT 'database', SCHEMA_NAME, NULL FROM information_schema.SCHEMATA "
+      Query("SELECT 'database', SCHEMA_NAME, NULL FROM information_schema.SCHEMATA "
             "WHERE SCHEMA_NAME LIKE " +
             like +
             " UNION ALL SELECT 'view', TABLE_NAME, TABLE_SCHEMA FROM information_schema.TABLES "
             "WHERE TABLE_TYPE = 'VIEW' AND TABLE_SCHEMA LIKE " +
             like));
-  std::vector<std::string> out;
+  std::vector<std::string> out = std::move(triggers);
   for (const Row& r : rows.rows) {
     const std::string kind = r[0].value_or(""), name = r[1].value_or("");
     const std::string other = r[2].value_or("");
     if (kind == "database") {
       if (IsVersionName(name, prefix)) out.push_back("database " + name);
-    } else if (kind == "view") {
-      if (IsVersionName(other, prefix)) out.push_back("view " + other + "." + name);
-    } else {
-      out.push_back("trigger " + name + " on " + other);
+    } else if (IsVersionName(other, prefix)) {
+      out.push_back("view " + other + "." + name);
     }
   }
   return out;
