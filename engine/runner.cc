@@ -388,7 +388,8 @@ Status Runner::UndoBatch(long long batch, std::vector<StepRow>& rows, const Stat
           "again to finish the undo");
 }
 
-Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report) {
+Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* report,
+                      const std::string& reached) {
   Status s = exec_->Forward(batch, rows, false);
   // A refusal (an interrupted step bellows cannot probe) leaves the batch as it is.
   if (!s.ok() && s.code() == Code::kConflict)
@@ -398,9 +399,9 @@ Status Runner::Expand(long long batch, std::vector<StepRow>& rows, RunReport* re
   Result<Captured> now = Capture();
   if (!now.ok()) return LostMidBatch(now.status());
   return LostMidBatch(exec_->InTransaction([&]() -> Status {
-    BELLOWS_TRY(state_.SetBatchState(batch, kExpanded, ""));
+    BELLOWS_TRY(state_.SetBatchState(batch, reached, ""));
     BELLOWS_TRY(state_.SetFingerprint(now->fingerprint, now->snapshot));
-    return state_.SetHistoryState(batch, kExpanded, "", now->fingerprint);
+    return state_.SetHistoryState(batch, reached, "", now->fingerprint);
   }));
 }
 

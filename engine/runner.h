@@ -119,8 +119,10 @@ class Runner {
                              bool split);
   Result<long long> Record(const BatchPlan& plan, const std::string& command,
                            const std::string& kind, std::vector<StepRow>* rows);
-  // Runs the expand half of a recorded batch; on failure undoes it and sets its final state.
-  Status Expand(long long batch, std::vector<StepRow>& rows, RunReport* report);
+  // Runs the expand half of a recorded batch and records it as `reached` (expanded, or
+  // completed when nothing is left to contract); on failure undoes it and sets its final state.
+  Status Expand(long long batch, std::vector<StepRow>& rows, RunReport* report,
+                const std::string& reached = kExpanded);
   Status Contract(long long batch, std::vector<StepRow>& rows, RunReport* report);
   Status UndoBatch(long long batch, std::vector<StepRow>& rows, const Status& cause,
                    RunReport* report);

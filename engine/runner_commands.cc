@@ -131,8 +131,20 @@ Status Runner::Apply(RunReport* report) {
 Status Runner::ApplyBatch(const BatchPlan& plan, RunReport* report) {
   std::vector<StepRow> rows;
   BELLOWS_ASSIGN_OR_RETURN(long long batch, Record(plan, "apply", "forward", &rows));
-  BELLOWS_TRY(Expand(batch, rows, report));
-  BELLOWS_TRY(Contract(batch, rows, report));
+  const bool contract = std::any_of(
+      rows.begin(), rows.end(), [](const StepRow& r) { return r.step.phase == Phase::kContract; });
+  if (contract) {
+    BELLOWS_TRY(Expand(batch, rows, report));
+    BELLOWS_TRY(Contract(batch, rows, report));
+  } else {
+    // Nothing to contract (no previous version to drop, no swap: a first batch of SQL
+    // migrations): the expand records the batch completed, one record instead of three
+    // (expanded, completing, completed). Killed before it, the next apply resumes the starting
+    // batch as ever.
+    BELLOWS_TRY(Expand(batch, rows, report, kCompleted));
+    report->batch = batch;
+    report->batch_state = kCompleted;
+  }
   for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);
   report->version_name = plan.version.name;
   return Status::Ok();

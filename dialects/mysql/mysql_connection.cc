@@ -90,7 +90,7 @@ Status MysqlConnection::ExecuteUnordered(const std::vector<std::string>& sql) {
   }
   const size_t workers = helpers_.size() + 1;
   std::vector<std::vector<size_t>> failed(workers);  // by worker: statements that failed
-  std::vector<bool> lost(workers, false);
+  std::vector<char> lost(workers, 0);  // not vector<bool>: each thread writes its own element
   auto work = [&](size_t w, MySession& session) {
     if (w > 0 && !Run(session, timeout, nullptr).ok()) {
       lost[w] = true;
