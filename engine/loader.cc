@@ -60,10 +60,21 @@ const char* MigrationKindName(MigrationKind kind) {
 }
 
 const Migration* Directory::Find(std::string_view version_text) const {
-  for (const Migration& m : migrations) {
+  auto it = by_version_.find(std::string(version_text));
+  if (it != by_version_.end() && it->second < migrations.size() &&
+      migrations[it->second].VersionText() == version_text) {
+    return &migrations[it->second];
+  }
+  for (const Migration& m : migrations) {  // not indexed, or changed since
     if (m.VersionText() == version_text) return &m;
   }
   return nullptr;
+}
+
+void Directory::Index() {
+  by_version_.clear();
+  for (size_t i = 0; i < migrations.size(); ++i)
+    by_version_.emplace(migrations[i].VersionText(), i);
 }
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -84,7 +95,10 @@ struct Pending {
   bool yaml = false;
 };
 
-DirFormat Detect(const std::vector<std::string>& names, const std::string& dir) {
+// Files Detect read, by name, so that loading does not read them again.
+using ReadTexts = std::map<std::string, std::string>;
+
+DirFormat Detect(const std::vector<std::string>& names, const std::string& dir, ReadTexts* read) {
   static const std::regex kGolang(R"(^\d+_.+\.(up|down)\.sql$)");
   static const std::regex kFlyway(R"(^([VU]\d+([._]\d+)*|R)__.+\.sql$)");
   for (const std::string& n : names) {
@@ -99,6 +113,7 @@ DirFormat Detect(const std::vector<std::string>& names, const std::string& dir) 
     if (!text.ok()) continue;
     if (text->find("-- migrate:up") != std::string::npos) return DirFormat::kDbmate;
     if (text->find("-- +goose Up") != std::string::npos) return DirFormat::kGoose;
+    read->emplace(n, std::move(*text));
   }
   return DirFormat::kBellows;
 }
@@ -233,10 +248,19 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
   Directory dir;
   dir.path = path;
   dir.format = format;
+  ReadTexts read;
   if (format == DirFormat::kAuto) {
-    dir.format = Detect(names, path);
+    dir.format = Detect(names, path, &read);
     dir.detected = true;
   }
+  // A file's text as Detect read it, or read now.
+  auto text_of = [&read](const std::string& name, const std::string& shown) -> Result<std::string> {
+    auto it = read.find(name);
+    if (it == read.end()) return ReadFile(shown);
+    std::string text = std::move(it->second);
+    read.erase(it);
+    return text;
+  };
   BELLOWS_ASSIGN_OR_RETURN(std::vector<Pending> groups, Group(names, dir.format, &dir.warnings));
   for (const Pending& p : groups) {
     Migration m;
@@ -251,7 +275,7 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
       m.kind = p.yaml ? MigrationKind::kYaml : MigrationKind::kSql;
     }
     const std::string shown = (fs::path(path) / p.up_file).string();
-    BELLOWS_ASSIGN_OR_RETURN(std::string text, ReadFile(shown));
+    BELLOWS_ASSIGN_OR_RETURN(std::string text, text_of(p.up_file, shown));
     m.checksum = Sha256Hex(text);
     dir.files.push_back({p.up_file, m.checksum});
     if (m.kind == MigrationKind::kYaml) {
@@ -262,7 +286,7 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
                                ParseSqlFile(text, shown, MarkersOf(dir.format)));
       if (!p.down_file.empty()) {
         const std::string down_shown = (fs::path(path) / p.down_file).string();
-        BELLOWS_ASSIGN_OR_RETURN(std::string down, ReadFile(down_shown));
+        BELLOWS_ASSIGN_OR_RETURN(std::string down, text_of(p.down_file, down_shown));
         m.down_checksum = Sha256Hex(down);
         dir.files.push_back({p.down_file, m.down_checksum});
         sections.down = SqlSection{DialectText(down), {down_shown, 1, 1}};
@@ -279,6 +303,7 @@ Result<Directory> LoadDirectory(const std::string& path, DirFormat format) {
     }
     dir.migrations.push_back(std::move(m));
   }
+  dir.Index();
   return dir;
 }
 

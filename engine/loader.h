@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/migration.h"
@@ -28,7 +29,14 @@ struct Directory {
   std::vector<LoadedFile> files;  // every file read, in sum-file order
   std::vector<std::string> warnings;
 
+  // The migration recorded as `version_text` (Migration::VersionText), or null.
   const Migration* Find(std::string_view version_text) const;
+  // Indexes `migrations` for Find (LoadDirectory does; after changing `migrations`, call it
+  // again, or Find falls back to a scan).
+  void Index();
+
+ private:
+  std::unordered_map<std::string, size_t> by_version_;
 };
 
 // Fails with kUsage when the directory is missing, kInvalid (naming files) on a bad file or
