@@ -100,12 +100,13 @@ Status Executor::RunStatement(const RenderedStep& r, size_t i) {
 
 Status Executor::RunAt(const RenderedStep& r, size_t i, size_t* next) {
   const size_t to = std::min(r.unordered_to, r.sql.size());
-  bool plain = true;  // no guard and no patient statement in the range
+  // A range of two or more starts here, and none of its statements is guarded or patient.
+  bool plain = i == r.unordered_from && to > i + 1;
   for (size_t k = i; k < to && plain; ++k) {
     plain = (k >= r.guards.size() || r.guards[k].empty()) &&
             std::find(r.patient.begin(), r.patient.end(), k) == r.patient.end();
   }
-  if (i == r.unordered_from && to > i + 1 && plain) {
+  if (plain) {
     *next = to;
     return conn_.ExecuteUnordered(std::vector<std::string>(r.sql.begin() + static_cast<long>(i),
                                                            r.sql.begin() + static_cast<long>(to)));

@@ -141,8 +141,7 @@ Status Runner::ApplyBatch(const BatchPlan& plan, RunReport* report) {
     // migrations): the expand records the batch completed, one record instead of three
     // (expanded, completing, completed). Killed before it, the next apply resumes the starting
     // batch as ever.
-    BELLOWS_TRY(Expand(batch, rows, report, kCompleted));
-    report->batch = batch;
+    BELLOWS_TRY(Expand(batch, rows, report, kCompleted));  // sets report->batch
     report->batch_state = kCompleted;
   }
   for (const MigrationPlan& m : plan.migrations) report->applied.push_back(m.version);

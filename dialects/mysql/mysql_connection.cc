@@ -81,8 +81,7 @@ Status MysqlConnection::ExecuteUnordered(const std::vector<std::string>& sql) {
   constexpr size_t kHelpers = 3;
   constexpr size_t kWorthIt = 16;  // fewer statements go one after the other
   if (in_transaction_ || sql.size() < kWorthIt) return Connection::ExecuteUnordered(sql);
-  const std::string timeout =
-      "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_);
+  const std::string timeout = LockWaitSql(false);
   while (helpers_.size() < kHelpers) {
     Result<std::unique_ptr<MySession>> helper = Connect(url_);
     if (!helper.ok()) break;  // (max_connections) fewer helpers do the same work
@@ -154,9 +153,7 @@ Status MysqlConnection::RunCutover(const Cutover& c) {
   for (const Row& v : views.rows) {
     Helper h;
     BELLOWS_ASSIGN_OR_RETURN(h.session, Connect(url_));
-    BELLOWS_TRY(Run(*h.session,
-                    "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_),
-                    nullptr));
+    BELLOWS_TRY(Run(*h.session, LockWaitSql(false), nullptr));
     Rows id;
     BELLOWS_TRY(Run(*h.session, "SELECT CONNECTION_ID()", &id));
     h.id = id.empty() ? "0" : id.rows[0][0].value_or("0");
@@ -247,11 +244,7 @@ Status MysqlConnection::Reconnect() {
   helpers_.clear();
   in_transaction_ = false;
   version_variable_set_ = false;  // user variables died with the session
-  return Run(*session_,
-             "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_) +
-                 ", SESSION innodb_lock_wait_timeout = " +
-                 std::to_string(std::min<long long>(lock_wait_seconds_, 1073741824)),
-             nullptr);
+  return Run(*session_, LockWaitSql(true), nullptr);
 }
 
 Result<double> MysqlConnection::ReplicaLag() {
@@ -291,13 +284,17 @@ Result<double> MysqlConnection::ReplicaLag() {
 Status MysqlConnection::SetLockTimeout(Millis timeout) {
   // 0 means "no limit" to bellows; to the server it would mean "do not wait".
   long long seconds = timeout.count() <= 0 ? 31536000 : (timeout.count() + 999) / 1000;
-  seconds = std::clamp<long long>(seconds, 1, 31536000);
-  std::string s = std::to_string(seconds);
-  lock_wait_seconds_ = seconds;
-  return Run(*session_,
-             "SET SESSION lock_wait_timeout = " + s + ", SESSION innodb_lock_wait_timeout = " +
-                 std::to_string(std::min<long long>(seconds, 1073741824)),
-             nullptr);
+  lock_wait_seconds_ = std::clamp<long long>(seconds, 1, 31536000);
+  return Run(*session_, LockWaitSql(true), nullptr);
+}
+
+std::string MysqlConnection::LockWaitSql(bool row_locks) const {
+  std::string sql = "SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds_);
+  if (row_locks) {
+    sql += ", SESSION innodb_lock_wait_timeout = " +
+           std::to_string(std::min<long long>(lock_wait_seconds_, 1073741824));
+  }
+  return sql;
 }
 
 std::string MysqlConnection::DescribeLockHolders() {

@@ -56,6 +56,9 @@ class MysqlConnection final : public Connection {
   MysqlConnection(std::string url, std::unique_ptr<MySession> session, DialectOptions options,
                   std::string database);
   Status EndTransaction(const char* sql);
+  // The statement giving a session lock_wait_timeout as SetLockTimeout last set it (and
+  // innodb_lock_wait_timeout, for row locks, when `row_locks`).
+  std::string LockWaitSql(bool row_locks) const;
   // A column rename the version views name, without a view outage (mysql_connection.cc).
   Status RunCutover(const Cutover& cutover);
   Result<std::vector<std::string>> BellowsObjects(std::vector<std::string> triggers);
